@@ -1,0 +1,120 @@
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/** One LLM generation: tokens, latency, cost and quality flags (table `llm_generation_metrics`). */
+@Entity({
+  name: 'llm_generation_metrics',
+  comment: 'LLM generation metrics for cost analysis, performance monitoring and quality scoring',
+})
+@Index('idx_llm_metrics_correlation', ['correlation_id'])
+@Index('idx_llm_metrics_session', ['session_id'])
+@Index('idx_llm_metrics_node_type', ['node_type'])
+@Index('idx_llm_metrics_model', ['model_used'])
+// Declared DESC in the migration; TypeORM has no syntax for a descending key.
+@Index('idx_llm_metrics_created', ['created_at'])
+@Index('idx_llm_metrics_tier_model', ['tier', 'model_used'])
+@Check('chk_llm_metrics_tokens_input', 'tokens_input >= 0')
+@Check('chk_llm_metrics_tokens_output', 'tokens_output >= 0')
+@Check('chk_llm_metrics_tokens_total', 'tokens_total >= 0')
+@Check('chk_llm_metrics_latency', 'latency_ms >= 0')
+@Check('chk_llm_metrics_cost', 'cost_usd >= 0')
+@Check('chk_llm_metrics_prompt_length', 'prompt_length >= 0')
+@Check('chk_llm_metrics_response_length', 'response_length >= 0')
+@Check('chk_llm_metrics_security_issues', `jsonb_typeof(security_issues) = 'array'`)
+export class LlmGenerationMetric {
+  @PrimaryGeneratedColumn('uuid', {
+    primaryKeyConstraintName: 'llm_generation_metrics_pkey',
+    comment: 'Unique identifier',
+  })
+  id!: string;
+
+  @Column({ type: 'uuid', comment: 'Links related operations (joins llm_generation_history)' })
+  correlation_id!: string;
+
+  @Column({ type: 'uuid', nullable: true, comment: 'Code generation session, when known' })
+  session_id!: string | null;
+
+  @Column({ type: 'varchar', length: 50, comment: 'ONEX node type (effect, compute, reducer, orchestrator)' })
+  node_type!: string;
+
+  @Column({ type: 'varchar', length: 255, comment: 'Service the code was generated for' })
+  service_name!: string;
+
+  @Column({ type: 'varchar', length: 255, comment: 'Method being generated' })
+  method_name!: string;
+
+  @Column({
+    type: 'varchar',
+    length: 100,
+    default: 'method_implementation',
+    comment: 'Operation type (method_implementation, ...)',
+  })
+  operation_type!: string;
+
+  @Column({ type: 'varchar', length: 50, comment: 'Model tier (local, cloud_fast, cloud_premium)' })
+  tier!: string;
+
+  @Column({ type: 'varchar', length: 255, comment: 'Specific model, e.g. glm-4.5' })
+  model_used!: string;
+
+  @Column({ type: 'integer', comment: 'Input (prompt) tokens' })
+  tokens_input!: number;
+
+  @Column({ type: 'integer', comment: 'Output (completion) tokens' })
+  tokens_output!: number;
+
+  @Column({ type: 'integer', comment: 'Total tokens' })
+  tokens_total!: number;
+
+  @Column({ type: 'double precision', comment: 'Generation latency in milliseconds' })
+  latency_ms!: number;
+
+  /** A decimal string: money never passes through a JS float. */
+  @Column({
+    type: 'numeric',
+    precision: 20,
+    scale: 12,
+    nullable: true,
+    comment: 'Cost in USD; NULL when no price was known',
+  })
+  cost_usd!: string | null;
+
+  @Column({ type: 'boolean', nullable: true, comment: 'Generated code parses; NULL when not checked' })
+  syntax_valid!: boolean | null;
+
+  @Column({
+    type: 'boolean',
+    nullable: true,
+    comment: 'Generated code follows ONEX conventions; NULL when not checked',
+  })
+  onex_compliant!: boolean | null;
+
+  @Column({ type: 'boolean', nullable: true, comment: 'Generated code has type hints; NULL when not checked' })
+  has_type_hints!: boolean | null;
+
+  @Column({
+    type: 'jsonb',
+    default: () => `'[]'::jsonb`,
+    comment: 'Security issues found in the generated code (JSON array)',
+  })
+  security_issues!: unknown[];
+
+  @Column({
+    type: 'varchar',
+    length: 50,
+    nullable: true,
+    comment: 'Completion reason (stop, length, error); NULL when not reported',
+  })
+  finish_reason!: string | null;
+
+  @Column({ type: 'boolean', default: false, comment: 'Whether the response was truncated' })
+  truncated!: boolean;
+
+  @Column({ type: 'integer', nullable: true, comment: 'Prompt length in characters' })
+  prompt_length!: number | null;
+
+  @Column({ type: 'integer', nullable: true, comment: 'Response length in characters' })
+  response_length!: number | null;
+
+  @CreateDateColumn({ type: 'timestamp with time zone', comment: 'When the generation was recorded' })
+  created_at!: Date;
+}
