@@ -59,7 +59,9 @@ export function loadDatabaseConfig(env: NodeJS.ProcessEnv = process.env): Databa
     databaseUrl: parsed.data.DATABASE_URL,
     embedded: {
       port: parsed.data.EMBEDDED_PG_PORT,
-      dataDir: path.resolve(parsed.data.EMBEDDED_PG_DATA_DIR ?? path.join(repositoryRoot(), '.data', 'postgres')),
+      dataDir: path.resolve(
+        parsed.data.EMBEDDED_PG_DATA_DIR ?? path.join(repositoryRoot(), '.data', 'postgres'),
+      ),
     },
   };
 }
@@ -67,7 +69,9 @@ export function loadDatabaseConfig(env: NodeJS.ProcessEnv = process.env): Databa
 /** An empty variable (`DATABASE_URL=`) means "unset", as it does for most tools. */
 function withoutEmptyValues(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+    Object.entries(env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '',
+    ),
   );
 }
 

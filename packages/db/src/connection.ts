@@ -48,7 +48,7 @@ export function createDataSourceOptions(
     applicationName: 'llm-metrics',
     logging: false,
     ...overrides,
-  } as PostgresDataSourceOptions;
+  };
 }
 
 /** Initializes a DataSource; an unreachable server is reported by host and port, never by password. */

@@ -34,12 +34,13 @@ export async function migrationStatus(dataSource: DataSource): Promise<Migration
 
 /** Names of the applied migrations, newest first. */
 async function appliedMigrations(dataSource: DataSource): Promise<string[]> {
-  const [{ exists }] = (await dataSource.query(`SELECT to_regclass($1) IS NOT NULL AS exists`, [
-    MIGRATIONS_TABLE,
-  ])) as [{ exists: boolean }];
+  const [{ exists }] = await dataSource.query<[{ exists: boolean }]>(
+    `SELECT to_regclass($1) IS NOT NULL AS exists`,
+    [MIGRATIONS_TABLE],
+  );
   if (!exists) return [];
-  const rows = (await dataSource.query(
+  const rows = await dataSource.query<{ name: string }[]>(
     `SELECT name FROM ${MIGRATIONS_TABLE} ORDER BY timestamp DESC, id DESC`,
-  )) as { name: string }[];
+  );
   return rows.map((row) => row.name);
 }

@@ -18,7 +18,10 @@ const plain = (type: string, nullable = false, fallback: string | null = null) =
 });
 
 /** Migration 010 of the seed, column by column: type, nullability and default. */
-const SEED_COLUMNS: Record<string, Record<string, { type: string; nullable: boolean; default: string | null }>> = {
+const SEED_COLUMNS: Record<
+  string,
+  Record<string, { type: string; nullable: boolean; default: string | null }>
+> = {
   llm_generation_metrics: {
     id: UUID_PK,
     correlation_id: plain('uuid'),
@@ -141,15 +144,18 @@ describe('the catalog after migration equals the seed', () => {
     for (const row of tables) expect(row.comment).toMatch(/\w{3,}/);
   });
 
-  test.each(Object.keys(SEED_COLUMNS))('%s: every column with its type, nullability and default', async (table) => {
-    const { columns } = await readCatalog(db.dataSource);
-    const actual = Object.fromEntries(
-      columns
-        .filter((row) => row.table === table)
-        .map((row) => [row.column, { type: row.type, nullable: row.nullable, default: row.default }]),
-    );
-    expect(actual).toEqual(SEED_COLUMNS[table]);
-  });
+  test.each(Object.keys(SEED_COLUMNS))(
+    '%s: every column with its type, nullability and default',
+    async (table) => {
+      const { columns } = await readCatalog(db.dataSource);
+      const actual = Object.fromEntries(
+        columns
+          .filter((row) => row.table === table)
+          .map((row) => [row.column, { type: row.type, nullable: row.nullable, default: row.default }]),
+      );
+      expect(actual).toEqual(SEED_COLUMNS[table]);
+    },
+  );
 
   test('every column has a comment', async () => {
     const { columns } = await readCatalog(db.dataSource);
@@ -183,7 +189,7 @@ describe('the catalog after migration equals the seed', () => {
   });
 
   test('the three seed tiers with their models, windows and prices', async () => {
-    const tiers = await db.dataSource.query(`
+    const tiers = await db.dataSource.query<Record<string, unknown>[]>(`
       SELECT tier, model_name, max_tokens, cost_per_1m_input_usd::text AS input, cost_per_1m_output_usd::text AS output,
              supports_streaming, is_active
       FROM llm_context_windows ORDER BY tier`);
@@ -219,7 +225,7 @@ describe('the catalog after migration equals the seed', () => {
   });
 
   test('money keeps at least 10 decimal places: one token of a $0.01/1M model is representable', async () => {
-    const [{ cost }] = await db.dataSource.query(
+    const [{ cost }] = await db.dataSource.query<[{ cost: string }]>(
       `INSERT INTO llm_generation_metrics
          (correlation_id, node_type, service_name, method_name, tier, model_used,
           tokens_input, tokens_output, tokens_total, latency_ms, cost_usd)

@@ -55,7 +55,10 @@ function parseArguments(argv: string[]) {
   }
 }
 
-async function withDataSource<T>(database: DatabaseHandle, work: (dataSource: DataSource) => Promise<T>): Promise<T> {
+async function withDataSource<T>(
+  database: DatabaseHandle,
+  work: (dataSource: DataSource) => Promise<T>,
+): Promise<T> {
   const dataSource = await connectDataSource(database.url);
   try {
     return await work(dataSource);
@@ -71,7 +74,10 @@ async function runMigrate(database: DatabaseHandle): Promise<void> {
 
 async function runRollback(database: DatabaseHandle, all: boolean): Promise<void> {
   const reverted = await withDataSource(database, (dataSource) => rollback(dataSource, { all }));
-  report(database, reverted.length === 0 ? 'Nothing to roll back.' : reverted.map((name) => `Reverted ${name}`));
+  report(
+    database,
+    reverted.length === 0 ? 'Nothing to roll back.' : reverted.map((name) => `Reverted ${name}`),
+  );
 }
 
 async function runStatus(database: DatabaseHandle): Promise<void> {
@@ -87,7 +93,9 @@ async function runServe(database: DatabaseHandle): Promise<void> {
     throw new UsageError('serve runs the embedded PostgreSQL; unset DATABASE_URL to use it');
   }
   await runMigrate(database);
-  console.log(`\nEmbedded PostgreSQL is ready. Point services at it with:\n\n  DATABASE_URL=${database.url}\n`);
+  console.log(
+    `\nEmbedded PostgreSQL is ready. Point services at it with:\n\n  DATABASE_URL=${database.url}\n`,
+  );
   console.log('Press Ctrl-C to stop it.');
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

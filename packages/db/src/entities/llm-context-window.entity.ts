@@ -8,7 +8,10 @@ import { Check, Column, Entity, Index, PrimaryGeneratedColumn, Unique, UpdateDat
 @Check('chk_llm_context_windows_cost_input', 'cost_per_1m_input_usd >= 0')
 @Check('chk_llm_context_windows_cost_output', 'cost_per_1m_output_usd >= 0')
 export class LlmContextWindow {
-  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'llm_context_windows_pkey', comment: 'Unique identifier' })
+  @PrimaryGeneratedColumn('uuid', {
+    primaryKeyConstraintName: 'llm_context_windows_pkey',
+    comment: 'Unique identifier',
+  })
   id!: string;
 
   @Column({ type: 'varchar', length: 50, comment: 'Model tier identifier' })

@@ -88,12 +88,16 @@ export class LlmGenerationMetric {
   })
   onex_compliant!: boolean | null;
 
-  @Column({ type: 'boolean', nullable: true, comment: 'Generated code has type hints; NULL when not checked' })
+  @Column({
+    type: 'boolean',
+    nullable: true,
+    comment: 'Generated code has type hints; NULL when not checked',
+  })
   has_type_hints!: boolean | null;
 
   @Column({
     type: 'jsonb',
-    default: () => `'[]'::jsonb`,
+    default: [],
     comment: 'Security issues found in the generated code (JSON array)',
   })
   security_issues!: unknown[];

@@ -7,7 +7,8 @@ export type PatternType = (typeof PATTERN_TYPES)[number];
 /** A pattern learned from generation history (table `llm_patterns`). */
 @Entity({
   name: 'llm_patterns',
-  comment: 'Patterns learned from generation history (prompt templates, recurring errors, accepted implementations)',
+  comment:
+    'Patterns learned from generation history (prompt templates, recurring errors, accepted implementations)',
 })
 @Index('idx_llm_patterns_type', ['pattern_type'])
 @Index('idx_llm_patterns_node_type', ['node_type'])
@@ -21,7 +22,10 @@ export type PatternType = (typeof PATTERN_TYPES)[number];
 @Check('chk_llm_patterns_usage_count', 'usage_count >= 0')
 @Check('chk_llm_patterns_avg_quality', 'avg_quality_score >= 0 AND avg_quality_score <= 1')
 export class LlmPattern {
-  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'llm_patterns_pkey', comment: 'Unique identifier' })
+  @PrimaryGeneratedColumn('uuid', {
+    primaryKeyConstraintName: 'llm_patterns_pkey',
+    comment: 'Unique identifier',
+  })
   id!: string;
 
   @Column({

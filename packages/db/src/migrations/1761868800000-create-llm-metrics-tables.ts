@@ -48,12 +48,18 @@ export class CreateLlmMetricsTables1761868800000 implements MigrationInterface {
         CONSTRAINT chk_llm_metrics_security_issues CHECK (jsonb_typeof(security_issues) = 'array')
       )
     `);
-    await queryRunner.query(`CREATE INDEX idx_llm_metrics_correlation ON llm_generation_metrics (correlation_id)`);
+    await queryRunner.query(
+      `CREATE INDEX idx_llm_metrics_correlation ON llm_generation_metrics (correlation_id)`,
+    );
     await queryRunner.query(`CREATE INDEX idx_llm_metrics_session ON llm_generation_metrics (session_id)`);
     await queryRunner.query(`CREATE INDEX idx_llm_metrics_node_type ON llm_generation_metrics (node_type)`);
     await queryRunner.query(`CREATE INDEX idx_llm_metrics_model ON llm_generation_metrics (model_used)`);
-    await queryRunner.query(`CREATE INDEX idx_llm_metrics_created ON llm_generation_metrics (created_at DESC)`);
-    await queryRunner.query(`CREATE INDEX idx_llm_metrics_tier_model ON llm_generation_metrics (tier, model_used)`);
+    await queryRunner.query(
+      `CREATE INDEX idx_llm_metrics_created ON llm_generation_metrics (created_at DESC)`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX idx_llm_metrics_tier_model ON llm_generation_metrics (tier, model_used)`,
+    );
 
     await queryRunner.query(`
       CREATE TABLE llm_context_windows (
@@ -93,8 +99,12 @@ export class CreateLlmMetricsTables1761868800000 implements MigrationInterface {
         CONSTRAINT chk_llm_history_quality_score CHECK (quality_score >= 0 AND quality_score <= 1)
       )
     `);
-    await queryRunner.query(`CREATE INDEX idx_llm_history_correlation ON llm_generation_history (correlation_id)`);
-    await queryRunner.query(`CREATE INDEX idx_llm_history_quality ON llm_generation_history (quality_score DESC)`);
+    await queryRunner.query(
+      `CREATE INDEX idx_llm_history_correlation ON llm_generation_history (correlation_id)`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX idx_llm_history_quality ON llm_generation_history (quality_score DESC)`,
+    );
     await queryRunner.query(`CREATE INDEX idx_llm_history_node_type ON llm_generation_history (node_type)`);
     await queryRunner.query(
       `CREATE INDEX idx_llm_history_validation_quality ON llm_generation_history (validation_passed, quality_score DESC)`,

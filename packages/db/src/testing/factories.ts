@@ -40,7 +40,8 @@ export function newHistory(
     node_type: 'effect',
     method_name: 'create_connection',
     prompt_text: 'Implement create_connection for PostgresService.',
-    generated_code: 'async def create_connection(self) -> Connection:\n    return await self.pool.acquire()\n',
+    generated_code:
+      'async def create_connection(self) -> Connection:\n    return await self.pool.acquire()\n',
     quality_score: 0.92,
     validation_passed: true,
     created_at: FIXED_NOW,
@@ -64,7 +65,10 @@ export function newContextWindow(
 }
 
 /** Saves a pattern row with `overrides` applied. */
-export function newPattern(dataSource: DataSource, overrides: DeepPartial<LlmPattern> = {}): Promise<LlmPattern> {
+export function newPattern(
+  dataSource: DataSource,
+  overrides: DeepPartial<LlmPattern> = {},
+): Promise<LlmPattern> {
   return save(dataSource, LlmPattern, {
     pattern_type: 'high_quality_prompt',
     node_type: 'effect',
@@ -79,7 +83,7 @@ export function newPattern(dataSource: DataSource, overrides: DeepPartial<LlmPat
 function save<Entity extends ObjectLiteral>(
   dataSource: DataSource,
   target: EntityTarget<Entity>,
-  values: DeepPartial<Entity>,
+  values: NoInfer<DeepPartial<Entity>>,
 ): Promise<Entity> {
   const repository = dataSource.getRepository(target);
   return repository.save(repository.create(values));

@@ -10,7 +10,10 @@ export default async function globalTeardown(): Promise<void> {
       `SELECT datname FROM pg_database WHERE datname LIKE $1`,
       [`lmt\\_${runId}\\_%`],
     );
-    await runOnServer(serverUrl, ...leftovers.map(({ datname }) => `DROP DATABASE "${datname}" WITH (FORCE)`));
+    await runOnServer(
+      serverUrl,
+      ...leftovers.map(({ datname }) => `DROP DATABASE "${datname}" WITH (FORCE)`),
+    );
   }
   await globalThis.llmMetricsTestServer?.stop();
 }

@@ -15,7 +15,9 @@ export interface TestDatabase {
  * A fresh database of this test run: a clone of the migrated template by default, or an empty one
  * (`{ migrated: false }`) for tests of the migrations themselves.
  */
-export async function createTestDatabase({ migrated = true }: { migrated?: boolean } = {}): Promise<TestDatabase> {
+export async function createTestDatabase({
+  migrated = true,
+}: { migrated?: boolean } = {}): Promise<TestDatabase> {
   const serverUrl = requiredEnv(TEST_ENV.serverUrl);
   const name = `lmt_${requiredEnv(TEST_ENV.runId)}_${process.env.JEST_WORKER_ID ?? '0'}_${randomBytes(3).toString('hex')}`;
   const template = migrated ? ` TEMPLATE ${requiredEnv(TEST_ENV.template)}` : '';
@@ -44,7 +46,8 @@ export function useTestDatabase(): { readonly dataSource: DataSource; readonly u
   });
   return {
     get dataSource() {
-      if (dataSource === undefined) throw new Error('useTestDatabase(): the database exists only inside tests');
+      if (dataSource === undefined)
+        throw new Error('useTestDatabase(): the database exists only inside tests');
       return dataSource;
     },
     get url() {

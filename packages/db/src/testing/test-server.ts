@@ -63,7 +63,11 @@ export async function runOnServer(serverUrl: string, ...statements: string[]): P
   }
 }
 
-export async function queryServer<Row>(serverUrl: string, sql: string, parameters: unknown[] = []): Promise<Row[]> {
+export async function queryServer<Row>(
+  serverUrl: string,
+  sql: string,
+  parameters: unknown[] = [],
+): Promise<Row[]> {
   const client = new Client({ connectionString: serverUrl });
   await client.connect();
   try {
