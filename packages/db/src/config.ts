@@ -45,34 +45,36 @@ export interface DatabaseConfig {
   readonly embedded: { readonly port: number; readonly dataDir: string };
 }
 
-/**
- * Parses the environment once. A bad value throws `CONFIG_INVALID` naming the variable; the value
- * itself is never echoed, since `DATABASE_URL` carries a password.
- */
+/** Parses the db package's part of the environment; see `parseEnvironment` for bad values. */
 export function loadDatabaseConfig(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
-  const parsed = databaseEnvSchema.safeParse(withoutEmptyValues(env));
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
-    throw new DbError('CONFIG_INVALID', `Invalid configuration: ${problems.join('; ')}`);
-  }
+  const parsed = parseEnvironment(databaseEnvSchema, env);
   return {
-    databaseUrl: parsed.data.DATABASE_URL,
+    databaseUrl: parsed.DATABASE_URL,
     embedded: {
-      port: parsed.data.EMBEDDED_PG_PORT,
-      dataDir: path.resolve(
-        parsed.data.EMBEDDED_PG_DATA_DIR ?? path.join(repositoryRoot(), '.data', 'postgres'),
-      ),
+      port: parsed.EMBEDDED_PG_PORT,
+      dataDir: path.resolve(parsed.EMBEDDED_PG_DATA_DIR ?? path.join(repositoryRoot(), '.data', 'postgres')),
     },
   };
 }
 
-/** An empty variable (`DATABASE_URL=`) means "unset", as it does for most tools. */
-function withoutEmptyValues(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(env).filter(
-      (entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '',
-    ),
+/**
+ * Parses the environment against a schema, for every app of the workspace. An empty variable
+ * (`PORT=`) means "unset", as it does for most tools. A bad value throws `CONFIG_INVALID` naming
+ * the variable; the value itself is never echoed, since some carry passwords.
+ */
+export function parseEnvironment<Schema extends z.ZodType>(
+  schema: Schema,
+  env: NodeJS.ProcessEnv,
+): z.output<Schema> {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
   );
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+    throw new DbError('CONFIG_INVALID', `Invalid configuration: ${problems.join('; ')}`);
+  }
+  return parsed.data;
 }
 
 /** The workspace root (where pnpm-workspace.yaml is), or the working directory outside a checkout. */

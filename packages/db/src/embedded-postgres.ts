@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { DbError } from './errors';
@@ -42,6 +42,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (runningPort !== undefined) {
     return { url: urlFor(runningPort, credentials), startedHere: false, stop: () => Promise.resolve() };
   }
+
+  if (userInfo().uid === 0) await assertOthersCanEnter(__dirname);
 
   const recentLog: string[] = [];
   const remember = (message: unknown): void => {
@@ -85,6 +87,22 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     );
   }
   return { url: urlFor(options.port, credentials), startedHere: true, stop: () => server.stop() };
+}
+
+/**
+ * As root, PostgreSQL runs as the postgres user, who must reach the binaries in node_modules: every
+ * directory above this checkout must let other users enter (a checkout under /root does not).
+ */
+async function assertOthersCanEnter(directory: string): Promise<void> {
+  for (let dir = directory; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (((await stat(dir)).mode & 0o001) === 0) {
+      throw new DbError(
+        'EMBEDDED_POSTGRES_FAILED',
+        `The embedded PostgreSQL runs as the postgres user, who cannot enter ${dir}. ` +
+          'Move the checkout to a directory other users can enter, or set DATABASE_URL.',
+      );
+    }
+  }
 }
 
 function serverFlags(settings: Readonly<Record<string, string>>): string[] {

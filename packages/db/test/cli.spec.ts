@@ -51,7 +51,7 @@ describe('pnpm db:* against DATABASE_URL', () => {
     const where = `Database: 127.0.0.1`;
 
     let result = await run(['status'], env);
-    expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining(where) as string });
+    expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining(where) });
     expect(result.stdout).toContain('[pending] CreateLlmMetricsTables1761868800000');
 
     result = await run(['migrate'], env);
@@ -67,7 +67,7 @@ describe('pnpm db:* against DATABASE_URL', () => {
 
     await run(['migrate'], env);
     result = await run(['rollback', '--all'], env);
-    expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining('Reverted') as string });
+    expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining('Reverted') });
     expect((await run(['rollback', '--all'], env)).stdout).toContain('Nothing to roll back.');
   });
 });
@@ -111,7 +111,7 @@ describe('the embedded PostgreSQL', () => {
 
   test('starts on demand, migrates, and stops when the command ends', async () => {
     const result = await run(['migrate'], env);
-    expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining('(embedded)') as string });
+    expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining('(embedded)') });
     expect(result.stdout).toContain('Applied CreateLlmMetricsTables1761868800000');
     expect(existsSync(path.join(parent, 'postgres', 'PG_VERSION'))).toBe(true);
     expect(existsSync(pidFile())).toBe(false);

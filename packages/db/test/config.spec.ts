@@ -35,7 +35,7 @@ describe('loadDatabaseConfig', () => {
     expect(() => loadDatabaseConfig({ DATABASE_URL: url })).toThrow(
       expect.objectContaining({
         code: 'CONFIG_INVALID',
-        message: expect.stringContaining('DATABASE_URL must look like postgres://') as string,
+        message: expect.stringContaining('DATABASE_URL must look like postgres://'),
       }),
     );
     expect(() => loadDatabaseConfig({ DATABASE_URL: url })).not.toThrow(SECRET);
@@ -51,7 +51,7 @@ describe('connectDataSource', () => {
     const connecting = connectDataSource(`postgres://someone:${SECRET}@127.0.0.1:1/metrics`);
     await expect(connecting).rejects.toMatchObject({
       code: 'DATABASE_UNREACHABLE',
-      message: expect.stringMatching(/^Cannot connect to PostgreSQL at 127\.0\.0\.1:1\/metrics: /) as string,
+      message: expect.stringMatching(/^Cannot connect to PostgreSQL at 127\.0\.0\.1:1\/metrics: /),
     });
     await expect(connecting).rejects.not.toThrow(SECRET);
   });
