@@ -2,10 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createTestDatabase, queryServer, type TestDatabase } from '../src/testing';
+import { createTestDatabase, freePort, queryServer, type TestDatabase } from '../src/testing';
 
 /** The compiled CLI behind `pnpm db:*`: the tests run what users run (turbo builds it first). */
 const CLI = path.resolve(__dirname, '..', 'dist', 'cli', 'db.js');
@@ -149,12 +148,3 @@ describe('the embedded PostgreSQL', () => {
     expect(result.stderr).toContain('unset DATABASE_URL');
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}

@@ -93,6 +93,7 @@ async function runServe(database: DatabaseHandle): Promise<void> {
     throw new UsageError('serve runs the embedded PostgreSQL; unset DATABASE_URL to use it');
   }
   await runMigrate(database);
+  await runStatus(database);
   console.log(
     `\nEmbedded PostgreSQL is ready. Point services at it with:\n\n  DATABASE_URL=${database.url}\n`,
   );
