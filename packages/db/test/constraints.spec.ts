@@ -31,6 +31,13 @@ const violations: [constraint: string, insert: Insert][] = [
   ['chk_llm_patterns_type', () => newPattern(db.dataSource, { pattern_type: 'great_prompt' as never })],
   ['chk_llm_patterns_usage_count', () => newPattern(db.dataSource, { usage_count: -1 })],
   ['chk_llm_patterns_avg_quality', () => newPattern(db.dataSource, { avg_quality_score: 1.5 })],
+  ['chk_llm_metrics_tokens_cached_input', () => newGeneration(db.dataSource, { tokens_cached_input: -1 })],
+  ['chk_llm_metrics_tokens_cache_write', () => newGeneration(db.dataSource, { tokens_cache_write: -1 })],
+  ['chk_llm_metrics_tokens_reasoning', () => newGeneration(db.dataSource, { tokens_reasoning: -1 })],
+  ['chk_llm_metrics_cost_status', () => newGeneration(db.dataSource, { cost_usd: null })],
+  ['chk_llm_metrics_cost_status', () => newGeneration(db.dataSource, { cost_status: 'unpriced' })],
+  ['chk_llm_metrics_cost_status', () => newGeneration(db.dataSource, { cost_status: 'computed' })],
+  ['chk_llm_metrics_cost_status', () => newGeneration(db.dataSource, { cost_status: 'free' as never })],
   ['llm_context_windows_tier_key', () => newContextWindow(db.dataSource, { tier: 'cloud_fast' })],
 ];
 
@@ -48,7 +55,10 @@ const boundaries: [what: string, insert: Insert][] = [
         response_length: 0,
       }),
   ],
-  ['an unpriced generation (no cost)', () => newGeneration(db.dataSource, { cost_usd: null })],
+  [
+    'an unpriced generation (no cost)',
+    () => newGeneration(db.dataSource, { cost_usd: null, cost_status: 'unpriced' }),
+  ],
   [
     'security issues as a JSON array',
     () => newGeneration(db.dataSource, { security_issues: [{ type: 'sql_injection', line: 3 }] }),

@@ -44,7 +44,7 @@ describe('migrations', () => {
       expect(await readCatalog(dataSource)).toEqual(EMPTY_CATALOG);
       await migrate(dataSource);
       const migrated = await readCatalog(dataSource);
-      expect(migrated.tables).toHaveLength(4);
+      expect(migrated.tables).toHaveLength(5);
 
       await rollback(dataSource, { all: true });
       expect(await readCatalog(dataSource)).toEqual(EMPTY_CATALOG);
@@ -63,6 +63,7 @@ describe('migrations', () => {
       await expect(migrate(dataSource)).rejects.toThrow(/division by zero/);
       expect((await migrationStatus(dataSource)).map(({ name, applied }) => [name, applied])).toEqual([
         ['CreateLlmMetricsTables1761868800000', true],
+        ['AddPriceHistory1764892800000', true],
         ['BrokenMigration1900000000000', false],
       ]);
       expect(await readCatalog(dataSource)).toEqual(await readCatalog(db.dataSource));
@@ -84,7 +85,8 @@ describe('migrations', () => {
     await onEmptyDatabase(async (dataSource) => {
       expect(await rollback(dataSource, { all: false })).toEqual([]);
       await migrate(dataSource);
-      expect(await rollback(dataSource, { all: false })).toEqual(['CreateLlmMetricsTables1761868800000']);
+      expect(await rollback(dataSource, { all: false })).toEqual(['AddPriceHistory1764892800000']);
+      expect(await rollback(dataSource, { all: true })).toEqual(['CreateLlmMetricsTables1761868800000']);
       expect(await rollback(dataSource, { all: true })).toEqual([]);
     });
   });

@@ -1,16 +1,26 @@
 import { LlmContextWindow } from './llm-context-window.entity';
 import { LlmGenerationHistory } from './llm-generation-history.entity';
-import { LlmGenerationMetric } from './llm-generation-metric.entity';
+import { COST_STATUSES, type CostStatus, LlmGenerationMetric } from './llm-generation-metric.entity';
 import { LlmPattern, PATTERN_TYPES, type PatternType } from './llm-pattern.entity';
+import { LlmPriceVersion } from './llm-price-version.entity';
 
 export {
+  COST_STATUSES,
+  type CostStatus,
   LlmContextWindow,
   LlmGenerationHistory,
   LlmGenerationMetric,
   LlmPattern,
+  LlmPriceVersion,
   PATTERN_TYPES,
   type PatternType,
 };
 
 /** Every entity of the schema, in the order the DataSource registers them. */
-export const ENTITIES = [LlmGenerationMetric, LlmContextWindow, LlmGenerationHistory, LlmPattern] as const;
+export const ENTITIES = [
+  LlmGenerationMetric,
+  LlmContextWindow,
+  LlmGenerationHistory,
+  LlmPattern,
+  LlmPriceVersion,
+] as const;

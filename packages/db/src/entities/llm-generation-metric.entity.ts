@@ -1,5 +1,9 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
+/** How a row's `cost_usd` came to be; the CHECK `chk_llm_metrics_cost_status` ties it to the cost. */
+export const COST_STATUSES = ['computed', 'provided', 'unpriced'] as const;
+export type CostStatus = (typeof COST_STATUSES)[number];
+
 /** One LLM generation: tokens, latency, cost and quality flags (table `llm_generation_metrics`). */
 @Entity({
   name: 'llm_generation_metrics',
@@ -20,6 +24,15 @@ import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn 
 @Check('chk_llm_metrics_prompt_length', 'prompt_length >= 0')
 @Check('chk_llm_metrics_response_length', 'response_length >= 0')
 @Check('chk_llm_metrics_security_issues', `jsonb_typeof(security_issues) = 'array'`)
+@Check('chk_llm_metrics_tokens_cached_input', 'tokens_cached_input >= 0')
+@Check('chk_llm_metrics_tokens_cache_write', 'tokens_cache_write >= 0')
+@Check('chk_llm_metrics_tokens_reasoning', 'tokens_reasoning >= 0')
+@Check(
+  'chk_llm_metrics_cost_status',
+  `(cost_status = 'computed' AND cost_usd IS NOT NULL AND price_version_id IS NOT NULL)
+          OR (cost_status = 'provided' AND cost_usd IS NOT NULL AND price_version_id IS NULL)
+          OR (cost_status = 'unpriced' AND cost_usd IS NULL AND price_version_id IS NULL)`,
+)
 export class LlmGenerationMetric {
   @PrimaryGeneratedColumn('uuid', {
     primaryKeyConstraintName: 'llm_generation_metrics_pkey',
@@ -121,4 +134,36 @@ export class LlmGenerationMetric {
 
   @CreateDateColumn({ type: 'timestamp with time zone', comment: 'When the generation was recorded' })
   created_at!: Date;
+
+  @Column({
+    type: 'integer',
+    nullable: true,
+    comment: 'Input tokens read from a prompt cache (part of tokens_input)',
+  })
+  tokens_cached_input!: number | null;
+
+  @Column({
+    type: 'integer',
+    nullable: true,
+    comment: 'Input tokens written to a prompt cache (part of tokens_input)',
+  })
+  tokens_cache_write!: number | null;
+
+  @Column({ type: 'integer', nullable: true, comment: 'Reasoning tokens (part of tokens_output)' })
+  tokens_reasoning!: number | null;
+
+  @Column({
+    type: 'varchar',
+    length: 16,
+    default: 'provided',
+    comment: 'How cost_usd came to be: computed from a price version, provided by the caller, or unpriced',
+  })
+  cost_status!: CostStatus;
+
+  @Column({
+    type: 'uuid',
+    nullable: true,
+    comment: 'The llm_price_versions row that priced this generation, when computed',
+  })
+  price_version_id!: string | null;
 }
