@@ -1,5 +1,10 @@
 /** Every failure the db package reports on purpose; callers switch on `code`, never on messages. */
-export const DB_ERROR_CODES = ['CONFIG_INVALID', 'DATABASE_UNREACHABLE', 'EMBEDDED_POSTGRES_FAILED'] as const;
+export const DB_ERROR_CODES = [
+  'CONFIG_INVALID',
+  'DATABASE_UNREACHABLE',
+  'EMBEDDED_POSTGRES_FAILED',
+  'VALIDATION_FAILED',
+] as const;
 export type DbErrorCode = (typeof DB_ERROR_CODES)[number];
 
 export class DbError extends Error {
