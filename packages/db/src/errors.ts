@@ -4,16 +4,22 @@ export const DB_ERROR_CODES = [
   'DATABASE_UNREACHABLE',
   'EMBEDDED_POSTGRES_FAILED',
   'VALIDATION_FAILED',
+  'COLLECTOR_FULL',
+  'COLLECTOR_CLOSED',
 ] as const;
 export type DbErrorCode = (typeof DB_ERROR_CODES)[number];
 
 export class DbError extends Error {
+  /** The input field at fault, for `VALIDATION_FAILED`. */
+  readonly field: string | undefined;
+
   constructor(
     readonly code: DbErrorCode,
     message: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { field?: string },
   ) {
     super(message, options);
     this.name = 'DbError';
+    this.field = options?.field;
   }
 }

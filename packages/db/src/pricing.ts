@@ -68,20 +68,10 @@ export type Cost =
  * floats), each kind of token at its own price, rounded half-up to the 12 places `cost_usd` keeps.
  */
 export function costOf(usage: TokenUsage, price: PriceVersion): string {
-  for (const [field, count] of Object.entries(usage)) {
-    if (field.startsWith('tokens_') && count !== null && count !== undefined && !isTokenCount(count)) {
-      throw new DbError('VALIDATION_FAILED', `${field} must be an integer >= 0`);
-    }
-  }
+  assertTokenParts(usage);
   const cachedInput = usage.tokens_cached_input ?? 0;
   const cacheWrite = usage.tokens_cache_write ?? 0;
   const reasoning = usage.tokens_reasoning ?? 0;
-  if (cachedInput + cacheWrite > usage.tokens_input) {
-    throw new DbError('VALIDATION_FAILED', 'tokens_cached_input + tokens_cache_write exceed tokens_input');
-  }
-  if (reasoning > usage.tokens_output) {
-    throw new DbError('VALIDATION_FAILED', 'tokens_reasoning exceeds tokens_output');
-  }
   const input = scaledPrice(price.inputPerMillion);
   const output = scaledPrice(price.outputPerMillion);
   const costScaled =
@@ -92,6 +82,34 @@ export function costOf(usage: TokenUsage, price: PriceVersion): string {
     BigInt(reasoning) * scaledPrice(price.reasoningPerMillion, output);
   return formatScaled((costScaled + TO_COST_SCALE / 2n) / TO_COST_SCALE, COST_SCALE);
 }
+
+/** Token counts are integers >= 0, and the parts (cached, cache write, reasoning) fit in their wholes. */
+export function assertTokenParts(usage: TokenUsage): void {
+  for (const field of TOKEN_FIELDS) {
+    const count = usage[field];
+    if (count !== null && count !== undefined && !isTokenCount(count)) {
+      throw new DbError('VALIDATION_FAILED', `${field} must be an integer >= 0`, { field });
+    }
+  }
+  if ((usage.tokens_cached_input ?? 0) + (usage.tokens_cache_write ?? 0) > usage.tokens_input) {
+    throw new DbError('VALIDATION_FAILED', 'tokens_cached_input + tokens_cache_write exceed tokens_input', {
+      field: 'tokens_cached_input',
+    });
+  }
+  if ((usage.tokens_reasoning ?? 0) > usage.tokens_output) {
+    throw new DbError('VALIDATION_FAILED', 'tokens_reasoning exceeds tokens_output', {
+      field: 'tokens_reasoning',
+    });
+  }
+}
+
+const TOKEN_FIELDS = [
+  'tokens_input',
+  'tokens_output',
+  'tokens_cached_input',
+  'tokens_cache_write',
+  'tokens_reasoning',
+] as const satisfies readonly (keyof TokenUsage)[];
 
 /** Every price version, indexed for "the price of this tier's model at this instant". */
 export class PriceBook {
