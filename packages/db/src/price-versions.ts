@@ -36,6 +36,7 @@ export function addPriceVersion(
       throw new DbError(
         'VALIDATION_FAILED',
         `effective_from: a price of ${input.tier}/${input.model_name} already starts at ${input.effective_from.toISOString()}`,
+        { field: 'effective_from' },
       );
     }
     const next = await manager.query<{ effective_from: Date }[]>(
@@ -53,16 +54,36 @@ export function addPriceVersion(
     const version = await repository.save(
       repository.create({ ...input, effective_to: next[0]?.effective_from ?? null }),
     );
-    if (version.effective_from <= now && (version.effective_to === null || version.effective_to > now)) {
-      await manager.query(
-        `UPDATE llm_context_windows
-         SET model_name = $2, cost_per_1m_input_usd = $3, cost_per_1m_output_usd = $4, updated_at = now()
-         WHERE tier = $1`,
-        [input.tier, input.model_name, input.cost_per_1m_input_usd, input.cost_per_1m_output_usd],
-      );
-    }
+    await syncContextWindowPrices(manager, now);
     return version;
   });
+}
+
+/**
+ * Makes `llm_context_windows` show, per tier, the model and prices of the version in effect at `now`
+ * (the most recently started one, when the tier serves several models). Run after a price change and
+ * by the nightly job, so that a price that was scheduled for later shows once it applies.
+ */
+export async function syncContextWindowPrices(
+  manager: EntityManager | DataSource,
+  now = new Date(),
+): Promise<number> {
+  const [, changed] = await manager.query<[unknown, number]>(
+    `UPDATE llm_context_windows AS w
+     SET model_name = v.model_name, cost_per_1m_input_usd = v.cost_per_1m_input_usd,
+         cost_per_1m_output_usd = v.cost_per_1m_output_usd, updated_at = now()
+     FROM (
+       SELECT DISTINCT ON (tier) tier, model_name, cost_per_1m_input_usd, cost_per_1m_output_usd
+       FROM llm_price_versions
+       WHERE effective_from <= $1 AND (effective_to IS NULL OR effective_to > $1)
+       ORDER BY tier, effective_from DESC
+     ) AS v
+     WHERE w.tier = v.tier
+       AND (w.model_name, w.cost_per_1m_input_usd, w.cost_per_1m_output_usd)
+           IS DISTINCT FROM (v.model_name, v.cost_per_1m_input_usd, v.cost_per_1m_output_usd)`,
+    [now],
+  );
+  return changed;
 }
 
 /** Serialises price changes of one tier; a tier must exist in `llm_context_windows` to be priced. */
@@ -71,5 +92,6 @@ async function lockTier(manager: EntityManager, tier: string): Promise<void> {
     `SELECT 1 FROM llm_context_windows WHERE tier = $1 FOR UPDATE`,
     [tier],
   );
-  if (rows.length === 0) throw new DbError('VALIDATION_FAILED', `tier ${tier} does not exist`);
+  if (rows.length === 0)
+    throw new DbError('VALIDATION_FAILED', `tier ${tier} does not exist`, { field: 'tier' });
 }

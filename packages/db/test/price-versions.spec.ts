@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { addPriceVersion } from '../src/price-versions';
+import { addPriceVersion, syncContextWindowPrices } from '../src/price-versions';
 import { loadPriceBook } from '../src/pricing';
 import { newGeneration, useTestDatabase } from '../src/testing';
 
@@ -9,6 +9,7 @@ const NOW = new Date('2026-06-01T00:00:00.000Z');
 const MARCH = new Date('2026-03-01T00:00:00.000Z');
 const SEPTEMBER = new Date('2026-09-01T00:00:00.000Z');
 const JANUARY = new Date('2026-01-01T00:00:00.000Z');
+const JULY = new Date('2026-07-01T00:00:00.000Z');
 
 const price = (tier: string, model_name: string) => (input: string, effective_from: Date) => ({
   tier,
@@ -71,6 +72,21 @@ describe('addPriceVersion', () => {
       ['0.9000000000', null],
     ]);
     expect(await contextWindow('cloud_fast')).toEqual({ model_name: 'glm-4.5', input: '0.4500000000' });
+  });
+
+  test('a scheduled price shows in llm_context_windows once it applies (nightly sync)', async () => {
+    await addPriceVersion(db.dataSource, price('local', 'ollama/codellama:7b')('0.05', JULY), NOW);
+    expect(await contextWindow('local')).toEqual({
+      model_name: 'ollama/codellama:7b',
+      input: '0.0000000000',
+    });
+    expect(await syncContextWindowPrices(db.dataSource, NOW)).toBe(0);
+    expect(await syncContextWindowPrices(db.dataSource, JULY)).toBe(1);
+    expect(await contextWindow('local')).toEqual({
+      model_name: 'ollama/codellama:7b',
+      input: '0.0500000000',
+    });
+    expect(await syncContextWindowPrices(db.dataSource, JULY)).toBe(0);
   });
 
   test.each([
