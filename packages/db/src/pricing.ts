@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { CostStatus } from './entities';
+import { formatDecimal, parseDecimal } from './decimal';
 import { DbError } from './errors';
 
 /** Prices are stored with 10 decimal places per 1M tokens, costs with 12 (`numeric(20,12)`). */
@@ -80,7 +81,7 @@ export function costOf(usage: TokenUsage, price: PriceVersion): string {
     BigInt(cacheWrite) * scaledPrice(price.cacheWritePerMillion, input) +
     BigInt(usage.tokens_output - reasoning) * output +
     BigInt(reasoning) * scaledPrice(price.reasoningPerMillion, output);
-  return formatScaled((costScaled + TO_COST_SCALE / 2n) / TO_COST_SCALE, COST_SCALE);
+  return formatDecimal((costScaled + TO_COST_SCALE / 2n) / TO_COST_SCALE, COST_SCALE);
 }
 
 /** Token counts are integers >= 0, and the parts (cached, cache write, reasoning) fit in their wholes. */
@@ -188,26 +189,18 @@ function isTokenCount(value: unknown): boolean {
   return Number.isSafeInteger(value) && (value as number) >= 0;
 }
 
-const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
-
 /** A price per 1M tokens as an integer scaled by 10^10 (`fallback` when the price is absent). */
 function scaledPrice(price: string | null, fallback?: bigint): bigint {
   if (price === null) {
     if (fallback === undefined) throw new TypeError('a price is required');
     return fallback;
   }
-  const match = DECIMAL.exec(price);
-  const fraction = match?.[2] ?? '';
-  if (match === null || fraction.replace(/0+$/, '').length > PRICE_SCALE) {
+  const scaled = parseDecimal(price, PRICE_SCALE);
+  if (scaled === undefined) {
     throw new DbError(
       'VALIDATION_FAILED',
       `price ${price} is not a decimal with at most ${PRICE_SCALE} places`,
     );
   }
-  return BigInt(match[1]! + fraction.padEnd(PRICE_SCALE, '0').slice(0, PRICE_SCALE));
-}
-
-function formatScaled(value: bigint, scale: number): string {
-  const digits = value.toString().padStart(scale + 1, '0');
-  return `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+  return scaled;
 }

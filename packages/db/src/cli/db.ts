@@ -3,8 +3,17 @@ import { parseArgs } from 'node:util';
 import type { DataSource } from 'typeorm';
 import { describeDatabaseUrl, loadDatabaseConfig } from '../config';
 import { connectDataSource, type DatabaseHandle, openDatabase } from '../connection';
+import { COST_STATUSES } from '../entities';
 import { DbError } from '../errors';
 import { migrate, migrationStatus, rollback } from '../migrator';
+import {
+  DEFAULT_REPRICE_BATCH_SIZE,
+  findRepriceProblem,
+  type RepriceField,
+  type RepriceOptions,
+  type RepriceReport,
+  repriceGenerations,
+} from '../reprice';
 
 const USAGE = `Usage: llm-metrics-db <command>
 
@@ -13,6 +22,11 @@ Commands:
   rollback [--all] revert the latest migration (or all of them)
   status           list migrations and whether each is applied
   serve            start the embedded PostgreSQL, migrate it and keep serving it until Ctrl-C
+  reprice --tier T [--model M] --from D --to D [--apply] [--batch-size N]
+                   recompute the cost of tier T's generations (of model M) created from --from
+                   (inclusive) to --to (exclusive) with the price in effect when each was created.
+                   A dry run that writes nothing unless --apply; N rows (default ${DEFAULT_REPRICE_BATCH_SIZE}) per
+                   transaction. Dates are ISO-8601: 2026-03-01 (UTC) or 2026-03-01T12:00:00+02:00.
 
 Uses DATABASE_URL when set; otherwise the embedded PostgreSQL under .data/.`;
 
@@ -30,14 +44,19 @@ async function main(argv: string[]): Promise<void> {
   }
   if (extra.length > 0) throw new UsageError(`unexpected argument: ${extra.join(' ')}`);
   if (values.all === true && command !== 'rollback') throw new UsageError('--all only applies to rollback');
+  const repriceOption = REPRICE_OPTIONS.find((option) => values[option] !== undefined);
+  if (repriceOption !== undefined && command !== 'reprice') {
+    throw new UsageError(`--${repriceOption} only applies to reprice`);
+  }
 
   if (command === undefined) throw new UsageError('a command is required');
-  const run = COMMANDS.get(command);
-  if (run === undefined) throw new UsageError(`unknown command: ${command}`);
+  const prepare = COMMANDS.get(command);
+  if (prepare === undefined) throw new UsageError(`unknown command: ${command}`);
+  const run = prepare(values);
 
   const database = await openDatabase(loadDatabaseConfig());
   try {
-    await run(database, { all: values.all === true });
+    await run(database);
   } finally {
     await database.close();
   }
@@ -48,7 +67,16 @@ function parseArguments(argv: string[]) {
     return parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { all: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        all: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        tier: { type: 'string' },
+        model: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        apply: { type: 'boolean' },
+        'batch-size': { type: 'string' },
+      },
     });
   } catch (error) {
     throw new UsageError((error as Error).message);
@@ -105,11 +133,100 @@ async function runServe(database: DatabaseHandle): Promise<void> {
   console.log('Stopping the embedded PostgreSQL...');
 }
 
-const COMMANDS = new Map<string, (database: DatabaseHandle, flags: { all: boolean }) => Promise<void>>([
-  ['migrate', runMigrate],
-  ['rollback', (database, { all }) => runRollback(database, all)],
-  ['status', runStatus],
-  ['serve', runServe],
+async function runReprice(database: DatabaseHandle, options: RepriceOptions): Promise<void> {
+  const result = await withDataSource(database, (dataSource) => repriceGenerations(dataSource, options));
+  report(database, describeReprice(result));
+}
+
+type Arguments = ReturnType<typeof parseArguments>['values'];
+const REPRICE_OPTIONS = ['tier', 'model', 'from', 'to', 'apply', 'batch-size'] as const;
+const OPTION_OF: Readonly<Record<RepriceField, string>> = {
+  tier: '--tier',
+  model: '--model',
+  from: '--from',
+  to: '--to',
+  batchSize: '--batch-size',
+};
+
+/** Checks the options before any database is opened, naming the option at fault. */
+function repriceOptions(values: Arguments): RepriceOptions {
+  const required = (option: 'tier' | 'from' | 'to'): string => {
+    const value = values[option];
+    if (value === undefined) throw new UsageError(`--${option} is required`);
+    return value;
+  };
+  const batchSize = values['batch-size'];
+  const options: RepriceOptions = {
+    tier: required('tier'),
+    model: values.model,
+    from: isoDate('--from', required('from')),
+    to: isoDate('--to', required('to')),
+    apply: values.apply === true,
+    batchSize: batchSize === undefined ? undefined : /^\d+$/.test(batchSize) ? Number(batchSize) : NaN,
+  };
+  const problem = findRepriceProblem(options);
+  if (problem !== undefined) throw new UsageError(problem.describe((field) => OPTION_OF[field]));
+  return options;
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/i;
+
+/** A calendar date (UTC midnight) or a date-time with its offset: never the machine's time zone. */
+function isoDate(option: string, text: string): Date {
+  const match = ISO_DATE.exec(text);
+  const date = new Date(text);
+  if (match !== null && !Number.isNaN(date.getTime())) {
+    const [year, month, day] = match.slice(1, 4).map(Number) as [number, number, number];
+    const calendar = new Date(Date.UTC(year, month - 1, day));
+    if (calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day) return date;
+  }
+  throw new UsageError(`${option} must be an ISO-8601 date such as 2026-03-01 or 2026-03-01T12:00:00Z`);
+}
+
+function describeReprice(result: RepriceReport): string[] {
+  const field = (label: string, value: string | number) => `${`${label}:`.padEnd(24)} ${value}`;
+  const transitions = COST_STATUSES.flatMap((from) =>
+    COST_STATUSES.filter((to) => result.transitions[from][to] > 0).map(
+      (to) =>
+        `  ${`${from} -> ${to}`.padEnd(22)} ${result.transitions[from][to]}` +
+        (from === 'provided' ? " (the caller's cost is kept)" : ''),
+    ),
+  );
+  const sign = result.differenceUsd.startsWith('-') ? '' : '+';
+  return [
+    `Repricing tier ${result.tier}, ${result.model === null ? 'every model' : `model ${result.model}`}, ` +
+      `created from ${result.from.toISOString()} (inclusive) to ${result.to.toISOString()} (exclusive)`,
+    field('Rows matched', result.rowsMatched),
+    field(result.applied ? 'Rows changed' : 'Rows that would change', result.rowsChanged),
+    'Cost status (old -> new):',
+    ...(transitions.length === 0 ? ['  (no rows)'] : transitions),
+    field('Left unpriced', `${result.rowsLeftUnpriced} (no price in effect, so no cost)`),
+    field('Total before', `${result.oldTotalUsd} USD`),
+    field('Total after', `${result.newTotalUsd} USD`),
+    field('Difference', `${sign}${result.differenceUsd} USD`),
+    result.applied
+      ? `Applied: ${result.rowsChanged} rows rewritten in ${result.batches} batches.`
+      : 'Dry run: nothing was written. Run again with --apply to rewrite these rows.',
+  ];
+}
+
+const COMMANDS = new Map<string, (values: Arguments) => (database: DatabaseHandle) => Promise<void>>([
+  ['migrate', () => runMigrate],
+  [
+    'rollback',
+    ({ all }) =>
+      (database) =>
+        runRollback(database, all === true),
+  ],
+  ['status', () => runStatus],
+  ['serve', () => runServe],
+  [
+    'reprice',
+    (values) => {
+      const options = repriceOptions(values);
+      return (database) => runReprice(database, options);
+    },
+  ],
 ]);
 
 function report(database: DatabaseHandle, lines: string | string[]): void {
