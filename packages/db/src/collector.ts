@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
+import { copyBatch, insertBatch } from './batch-writes';
 import { DbError } from './errors';
 import { type GenerationInput, type PreparedGeneration, prepareGeneration } from './generation';
 import { loadPriceBook, type PriceBook } from './pricing';
@@ -9,6 +10,8 @@ export interface CollectorOptions {
   readonly batchSize?: number;
   /** A partial batch waits at most this long. Default 1,000 ms. */
   readonly flushIntervalMs?: number;
+  /** Batches written at once, each on its own connection. Default 2. */
+  readonly writers?: number;
   /** Rows held in memory at most (unwritten ones included). Default 20,000. */
   readonly maxBuffered?: number;
   /** When the buffer is full: `wait` (backpressure, the default) or `reject` (`COLLECTOR_FULL`). */
@@ -38,6 +41,11 @@ export interface CollectorStats {
   readonly buffered: number;
 }
 
+/** A row id that is already stored: the batch is then finished with the idempotent INSERT. */
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown }).code === '23505';
+}
+
 /** A database error caused by the rows themselves (SQLSTATE class 22, 23, 42): retrying cannot help. */
 function isCausedByRows(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
@@ -51,10 +59,16 @@ function isCausedByRows(error: unknown): boolean {
  * cannot be written twice. Close it on shutdown: `process.once('SIGTERM', () => collector.close())`.
  */
 export class LLMMetricsCollector {
+  /** Rows not yet handed to a writer, oldest first. */
   private readonly buffer: PreparedGeneration[] = [];
+  /** Rows handed to writers so far; row n (0-based, in recording order) is the n-th taken. */
+  private taken = 0;
+  /** Batches being written: the number of their first row → their size. */
+  private readonly inFlight = new Map<number, number>();
+  private inFlightRows = 0;
+  private activeWriters = 0;
   private readonly spaceWaiters: (() => void)[] = [];
   private readonly flushWaiters: { readonly upTo: number; readonly resolve: () => void }[] = [];
-  private writing: Promise<void> | undefined;
   private intervalElapsed = false;
   private closed = false;
   private counts = { recorded: 0, written: 0, retried: 0, rejected: 0, failed: 0 };
@@ -83,6 +97,7 @@ export class LLMMetricsCollector {
     const settings = {
       batchSize: options.batchSize ?? 1_000,
       flushIntervalMs: options.flushIntervalMs ?? 1_000,
+      writers: options.writers ?? 2,
       maxBuffered: options.maxBuffered ?? 20_000,
       whenFull: options.whenFull ?? 'wait',
       retryDelayMs: options.retryDelayMs ?? { initial: 100, max: 5_000 },
@@ -94,6 +109,9 @@ export class LLMMetricsCollector {
       throw new DbError('VALIDATION_FAILED', 'batchSize must be an integer from 1 to 10000', {
         field: 'batchSize',
       });
+    }
+    if (!Number.isInteger(settings.writers) || settings.writers < 1 || settings.writers > 16) {
+      throw new DbError('VALIDATION_FAILED', 'writers must be an integer from 1 to 16', { field: 'writers' });
     }
     if (!Number.isInteger(settings.maxBuffered) || settings.maxBuffered < settings.batchSize) {
       throw new DbError('VALIDATION_FAILED', 'maxBuffered must be an integer >= batchSize', {
@@ -113,9 +131,9 @@ export class LLMMetricsCollector {
     try {
       if (this.closed) throw new DbError('COLLECTOR_CLOSED', 'the collector is closed');
       prepared = prepareGeneration(generation, this.prices, this.options.now());
-      while (this.buffer.length >= this.options.maxBuffered) {
+      while (this.buffered() >= this.options.maxBuffered) {
         if (this.options.whenFull === 'reject') {
-          throw new DbError('COLLECTOR_FULL', `${this.buffer.length} rows are waiting to be written`);
+          throw new DbError('COLLECTOR_FULL', `${this.buffered()} rows are waiting to be written`);
         }
         await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
         if (this.closed) throw new DbError('COLLECTOR_CLOSED', 'the collector was closed while waiting');
@@ -133,7 +151,7 @@ export class LLMMetricsCollector {
   /** Resolves when everything recorded before the call is written (retrying as long as it takes). */
   flush(): Promise<void> {
     const upTo = this.counts.recorded;
-    if (this.settled() >= upTo) return Promise.resolve();
+    if (this.firstUnsettled() >= upTo) return Promise.resolve();
     const flushed = new Promise<void>((resolve) => this.flushWaiters.push({ upTo, resolve }));
     this.startWriting();
     return flushed;
@@ -148,7 +166,7 @@ export class LLMMetricsCollector {
   }
 
   stats(): CollectorStats {
-    return { ...this.counts, buffered: this.buffer.length };
+    return { ...this.counts, buffered: this.buffered() };
   }
 
   /** Reloads the prices now (they are also reloaded every `priceRefreshMs`). */
@@ -156,16 +174,26 @@ export class LLMMetricsCollector {
     this.prices = await loadPriceBook(this.dataSource);
   }
 
-  /** Rows the database has committed or refused, in recording order. */
-  private settled(): number {
-    return this.counts.recorded - this.buffer.length;
+  private buffered(): number {
+    return this.buffer.length + this.inFlightRows;
   }
 
+  /** Every row recorded before this one (in recording order) is committed or refused. */
+  private firstUnsettled(): number {
+    let first = this.taken;
+    for (const start of this.inFlight.keys()) first = Math.min(first, start);
+    return first;
+  }
+
+  /** Starts writers, up to `writers`, while a batch is due; batches may commit out of order. */
   private startWriting(): void {
-    this.writing ??= this.writeWhileDue().finally(() => {
-      this.writing = undefined;
-      if (this.writeIsDue()) this.startWriting();
-    });
+    while (this.activeWriters < this.options.writers && this.writeIsDue()) {
+      this.activeWriters += 1;
+      void this.writeWhileDue().finally(() => {
+        this.activeWriters -= 1;
+        this.startWriting();
+      });
+    }
   }
 
   /** A full batch is always due; a partial one when the interval elapsed, or on flush and close. */
@@ -176,21 +204,26 @@ export class LLMMetricsCollector {
 
   private async writeWhileDue(): Promise<void> {
     while (this.writeIsDue()) {
-      const batch = this.buffer.slice(0, this.options.batchSize);
-      await this.writeWithRetry(batch);
-      this.buffer.splice(0, batch.length);
+      const start = this.taken;
+      const batch = this.buffer.splice(0, this.options.batchSize);
+      this.taken += batch.length;
+      this.inFlight.set(start, batch.length);
+      this.inFlightRows += batch.length;
       if (this.buffer.length === 0) this.intervalElapsed = false;
+      await this.writeWithRetry(batch);
+      this.inFlight.delete(start);
+      this.inFlightRows -= batch.length;
       this.wakeWaiters();
     }
   }
 
   private wakeWaiters(): void {
-    const room = this.options.maxBuffered - this.buffer.length;
-    for (const wake of this.spaceWaiters.splice(0, room)) wake();
-    const settled = this.settled();
+    const room = this.options.maxBuffered - this.buffered();
+    for (const wake of this.spaceWaiters.splice(0, Math.max(room, 0))) wake();
+    const firstUnsettled = this.firstUnsettled();
     for (let i = this.flushWaiters.length - 1; i >= 0; i -= 1) {
       const waiter = this.flushWaiters[i]!;
-      if (waiter.upTo <= settled) {
+      if (waiter.upTo <= firstUnsettled) {
         this.flushWaiters.splice(i, 1);
         waiter.resolve();
       }
@@ -201,10 +234,12 @@ export class LLMMetricsCollector {
   private async writeWithRetry(batch: readonly PreparedGeneration[]): Promise<void> {
     for (let attempt = 0; ; attempt += 1) {
       try {
-        await insertBatch(this.dataSource, batch);
+        // After a failure the batch may have been committed anyway: only the idempotent path is safe.
+        await (attempt === 0 ? copyBatch : insertBatch)(this.dataSource, batch);
         this.counts.written += batch.length;
         return;
       } catch (error) {
+        if (attempt === 0 && isUniqueViolation(error)) continue;
         if (isCausedByRows(error)) return this.isolateRefusedRows(batch, error);
         this.counts.retried += 1;
         this.report(error, batch);
@@ -232,86 +267,4 @@ export class LLMMetricsCollector {
       // A failing error handler must not stop the writer that keeps the rows.
     }
   }
-}
-
-/**
- * One batch, one transaction: a multi-row INSERT per table from column arrays (`unnest`). Ids come
- * from the client, so `ON CONFLICT (id) DO NOTHING` makes a retry after an unclear commit harmless.
- */
-async function insertBatch(dataSource: DataSource, batch: readonly PreparedGeneration[]): Promise<void> {
-  const metrics = batch.map((row) => row.metrics);
-  const history = batch.flatMap((row) => (row.history === null ? [] : [row.history]));
-  const insertMetrics = [
-    `INSERT INTO llm_generation_metrics (
-       id, correlation_id, session_id, node_type, service_name, method_name, operation_type, tier, model_used,
-       tokens_input, tokens_output, tokens_total, tokens_cached_input, tokens_cache_write, tokens_reasoning,
-       latency_ms, cost_usd, cost_status, price_version_id, syntax_valid, onex_compliant, has_type_hints,
-       security_issues, finish_reason, truncated, prompt_length, response_length, created_at)
-     SELECT * FROM unnest(
-       $1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[], $5::varchar[], $6::varchar[], $7::varchar[], $8::varchar[],
-       $9::varchar[], $10::int[], $11::int[], $12::int[], $13::int[], $14::int[], $15::int[], $16::float8[],
-       $17::numeric[], $18::varchar[], $19::uuid[], $20::bool[], $21::bool[], $22::bool[], $23::jsonb[],
-       $24::varchar[], $25::bool[], $26::int[], $27::int[], $28::timestamptz[])
-     ON CONFLICT (id) DO NOTHING`,
-    [
-      metrics.map((row) => row.id),
-      metrics.map((row) => row.correlation_id),
-      metrics.map((row) => row.session_id),
-      metrics.map((row) => row.node_type),
-      metrics.map((row) => row.service_name),
-      metrics.map((row) => row.method_name),
-      metrics.map((row) => row.operation_type),
-      metrics.map((row) => row.tier),
-      metrics.map((row) => row.model_used),
-      metrics.map((row) => row.tokens_input),
-      metrics.map((row) => row.tokens_output),
-      metrics.map((row) => row.tokens_total),
-      metrics.map((row) => row.tokens_cached_input),
-      metrics.map((row) => row.tokens_cache_write),
-      metrics.map((row) => row.tokens_reasoning),
-      metrics.map((row) => row.latency_ms),
-      metrics.map((row) => row.cost_usd),
-      metrics.map((row) => row.cost_status),
-      metrics.map((row) => row.price_version_id),
-      metrics.map((row) => row.syntax_valid),
-      metrics.map((row) => row.onex_compliant),
-      metrics.map((row) => row.has_type_hints),
-      metrics.map((row) => JSON.stringify(row.security_issues)),
-      metrics.map((row) => row.finish_reason),
-      metrics.map((row) => row.truncated),
-      metrics.map((row) => row.prompt_length),
-      metrics.map((row) => row.response_length),
-      metrics.map((row) => row.created_at.toISOString()),
-    ],
-  ] as const;
-  if (history.length === 0) {
-    await dataSource.query(...insertMetrics);
-    return;
-  }
-  await dataSource.transaction(async (manager) => {
-    await manager.query(...insertMetrics);
-    await manager.query(
-      `INSERT INTO llm_generation_history (
-         id, correlation_id, node_type, method_name, prompt_text, generated_code, quality_score,
-         validation_passed, user_accepted, user_feedback, manual_edits_required, created_at)
-       SELECT * FROM unnest(
-         $1::uuid[], $2::uuid[], $3::varchar[], $4::varchar[], $5::text[], $6::text[], $7::float8[],
-         $8::bool[], $9::bool[], $10::text[], $11::bool[], $12::timestamptz[])
-       ON CONFLICT (id) DO NOTHING`,
-      [
-        history.map((row) => row.id),
-        history.map((row) => row.correlation_id),
-        history.map((row) => row.node_type),
-        history.map((row) => row.method_name),
-        history.map((row) => row.prompt_text),
-        history.map((row) => row.generated_code),
-        history.map((row) => row.quality_score),
-        history.map((row) => row.validation_passed),
-        history.map((row) => row.user_accepted),
-        history.map((row) => row.user_feedback),
-        history.map((row) => row.manual_edits_required),
-        history.map((row) => row.created_at.toISOString()),
-      ],
-    );
-  });
 }

@@ -132,21 +132,29 @@ export function prepareGeneration(input: GenerationInput, prices: PriceBook, now
   const hasHistory = input.prompt_text !== undefined || input.generated_code !== undefined;
   const prompt_text = optionalText(input, 'prompt_text');
   const generated_code = optionalText(input, 'generated_code');
-  const base = {
-    tier: text(input, 'tier', 50),
-    model_used: text(input, 'model_used', 255),
+  const usage = {
     tokens_input,
     tokens_output,
     tokens_cached_input: tokenCount(input, 'tokens_cached_input', false),
     tokens_cache_write: tokenCount(input, 'tokens_cache_write', false),
     tokens_reasoning: tokenCount(input, 'tokens_reasoning', false),
+  };
+  assertTokenParts(usage);
+  const tier = text(input, 'tier', 50);
+  const model_used = text(input, 'model_used', 255);
+  // Spelled out field by field: an object spread here costs V8 microseconds per row.
+  const cost = prices.price({
+    tier,
+    model_used,
     created_at,
     cost_usd: optionalCost(input.cost_usd),
-  };
-  assertTokenParts(base);
+    tokens_input,
+    tokens_output,
+    tokens_cached_input: usage.tokens_cached_input,
+    tokens_cache_write: usage.tokens_cache_write,
+    tokens_reasoning: usage.tokens_reasoning,
+  });
   const metrics: MetricsRow = {
-    ...base,
-    ...prices.price(base),
     id: optionalUuid(input, 'id') ?? randomUUID(),
     correlation_id,
     session_id: optionalUuid(input, 'session_id'),
@@ -155,8 +163,18 @@ export function prepareGeneration(input: GenerationInput, prices: PriceBook, now
     method_name: text(input, 'method_name', 255),
     operation_type:
       input.operation_type === undefined ? 'method_implementation' : text(input, 'operation_type', 100),
+    tier,
+    model_used,
+    tokens_input,
+    tokens_output,
     tokens_total: tokenCount(input, 'tokens_total', false) ?? checkedSum(tokens_input, tokens_output),
+    tokens_cached_input: usage.tokens_cached_input,
+    tokens_cache_write: usage.tokens_cache_write,
+    tokens_reasoning: usage.tokens_reasoning,
     latency_ms: latency(input.latency_ms),
+    cost_usd: cost.cost_usd,
+    cost_status: cost.cost_status,
+    price_version_id: cost.price_version_id,
     syntax_valid: optionalBoolean(input, 'syntax_valid'),
     onex_compliant: optionalBoolean(input, 'onex_compliant'),
     has_type_hints: optionalBoolean(input, 'has_type_hints'),
@@ -166,6 +184,7 @@ export function prepareGeneration(input: GenerationInput, prices: PriceBook, now
     prompt_length: tokenCount(input, 'prompt_length', false) ?? lengthOf(prompt_text, 'prompt_text'),
     response_length:
       tokenCount(input, 'response_length', false) ?? lengthOf(generated_code, 'generated_code'),
+    created_at,
   };
   const history = hasHistory ? historyRow(input, metrics, prompt_text ?? '', generated_code ?? '') : null;
   return { metrics, history };
@@ -179,10 +198,7 @@ function historyRow(input: GenerationInput, metrics: MetricsRow, prompt: string,
   if (typeof input.validation_passed !== 'boolean') {
     fail('validation_passed', 'must be a boolean when prompt_text or generated_code is given');
   }
-  const feedback = input.user_feedback;
-  if (feedback !== undefined && feedback !== null && typeof feedback !== 'string') {
-    fail('user_feedback', 'must be a string');
-  }
+  const feedback = input.user_feedback === null ? null : optionalText(input, 'user_feedback');
   return {
     id: randomUUID(),
     correlation_id: metrics.correlation_id,
@@ -208,12 +224,19 @@ function text<K extends keyof GenerationInput>(input: GenerationInput, field: K,
   if (typeof value !== 'string' || value.length === 0 || value.length > maxLength) {
     fail(field, `must be a non-empty string of at most ${maxLength} characters`);
   }
-  return value;
+  return withoutNul(field, value);
 }
 
 function optionalText<K extends keyof GenerationInput>(input: GenerationInput, field: K): string | undefined {
   const value = input[field];
-  if (value !== undefined && typeof value !== 'string') fail(field, 'must be a string');
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') fail(field, 'must be a string');
+  return withoutNul(field, value);
+}
+
+/** PostgreSQL text cannot hold the NUL character. */
+function withoutNul(field: string, value: string): string {
+  if (value.includes('\u0000')) fail(field, 'must not contain the NUL character (\\u0000)');
   return value;
 }
 
@@ -282,6 +305,9 @@ function optionalFinishReason(value: unknown): FinishReason | null {
 function securityIssues(value: unknown): readonly unknown[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) fail('security_issues', 'must be an array');
+  // jsonb cannot hold \u0000 either.
+  if (JSON.stringify(value).includes('\\u0000'))
+    fail('security_issues', 'must not contain the NUL character');
   return value;
 }
 

@@ -104,6 +104,47 @@ describe('record() derives what the caller leaves out', () => {
     ]);
   });
 
+  test('text survives the write byte for byte: tabs, newlines, backslashes, quotes, \\N, unicode', async () => {
+    const awkward = 'a\tb\nc\r\nd\\e \\N "q" \'s\' \u00e9\u4e2d\ud83d\ude80 \\\\t';
+    const metrics = await collector();
+    const accepted = await metrics.record(
+      generation({
+        method_name: awkward.slice(0, 200),
+        security_issues: [{ type: 'sql_injection', snippet: awkward }],
+        prompt_text: awkward,
+        generated_code: `${awkward}\n`.repeat(3),
+        quality_score: 0.5,
+        validation_passed: false,
+        user_feedback: awkward,
+      }),
+    );
+    await metrics.flush();
+    const [stored] = await db.dataSource.query<Record<string, unknown>[]>(
+      `SELECT m.method_name, m.security_issues, h.prompt_text, h.generated_code, h.user_feedback
+       FROM llm_generation_metrics m JOIN llm_generation_history h USING (correlation_id) WHERE m.id = $1`,
+      [accepted.id],
+    );
+    expect(stored).toEqual({
+      method_name: awkward.slice(0, 200),
+      security_issues: [{ type: 'sql_injection', snippet: awkward }],
+      prompt_text: awkward,
+      generated_code: `${awkward}\n`.repeat(3),
+      user_feedback: awkward,
+    });
+  });
+
+  test('a row whose id is already stored is not written again (a caller retrying record())', async () => {
+    const metrics = await collector({ batchSize: 3 });
+    const first = await metrics.record(generation({ method_name: 'idempotent' }));
+    await metrics.flush();
+    for (let i = 0; i < 3; i += 1) {
+      await metrics.record(generation({ method_name: 'idempotent', id: i === 1 ? first.id : undefined }));
+    }
+    await metrics.flush();
+    expect(await countRows(`method_name = 'idempotent'`)).toBe(3);
+    expect(metrics.stats()).toMatchObject({ recorded: 4, written: 4, failed: 0, buffered: 0 });
+  });
+
   test('an unknown model is recorded unpriced, a provided cost as provided', async () => {
     const metrics = await collector();
     const unknown = await metrics.record(generation({ tier: 'cloud_fast', model_used: 'not-priced' }));
@@ -139,6 +180,9 @@ describe('record() rejects bad input, naming the field, and buffers nothing', ()
     ['created_at', { created_at: new Date('nope') }],
     ['quality_score', { prompt_text: 'p', validation_passed: true }],
     ['validation_passed', { generated_code: 'c', quality_score: 0.5 }],
+    ['prompt_text', { prompt_text: 'nul\u0000byte', quality_score: 0.5, validation_passed: true }],
+    ['service_name', { service_name: '\u0000' }],
+    ['security_issues', { security_issues: ['nul\u0000byte'] }],
   ])('%s', async (field, overrides) => {
     const metrics = await collector();
     await expect(metrics.record(generation(overrides as Partial<GenerationInput>))).rejects.toMatchObject({
@@ -229,6 +273,20 @@ describe('a full buffer', () => {
     await unblock();
     await metrics.flush();
     expect(await countRows(`method_name = 'rejecting'`)).toBe(5);
+  });
+
+  test('flush() waits for every batch in flight, on every writer', async () => {
+    const metrics = await collector({ batchSize: 5, writers: 2 });
+    const unblock = await blockInserts();
+    for (let i = 0; i < 12; i += 1) await metrics.record(generation({ method_name: 'in_flight' }));
+    let flushed = false;
+    const flushing = metrics.flush().then(() => (flushed = true));
+    await sleep(100);
+    expect(flushed).toBe(false);
+    await unblock();
+    await flushing;
+    expect(await countRows(`method_name = 'in_flight'`)).toBe(12);
+    expect(metrics.stats()).toMatchObject({ written: 12, buffered: 0 });
   });
 
   test('prices come from memory: recording never reads the price table', async () => {
