@@ -15,6 +15,7 @@ import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { LLMMetricsCollector } from '../src/collector';
+import { copyLine } from '../src/copy-text';
 import { LlmGenerationMetric } from '../src/entities';
 import type { FinishReason, GenerationInput } from '../src/generation';
 import {
@@ -196,7 +197,7 @@ async function copyRows(client: Client, { generations, ids }: Dataset, count: nu
     for (let start = 0; start < count; start += COPY_CHUNK_ROWS) {
       let chunk = '';
       for (let i = start; i < Math.min(count, start + COPY_CHUNK_ROWS); i += 1) {
-        chunk += copyLine(ids[i]!, generations[i]!);
+        chunk += generationLine(ids[i]!, generations[i]!);
       }
       yield chunk;
     }
@@ -206,54 +207,38 @@ async function copyRows(client: Client, { generations, ids }: Dataset, count: nu
   if (copy.rowCount !== count) throw new Error(`COPY wrote ${copy.rowCount} rows, not ${count}`);
 }
 
-function copyLine(id: string, g: Generation): string {
-  return (
-    [
-      id,
-      g.correlation_id,
-      g.session_id,
-      copyText(g.node_type),
-      copyText(g.service_name),
-      copyText(g.method_name),
-      copyText(g.operation_type),
-      copyText(g.tier),
-      copyText(g.model_used),
-      g.tokens_input,
-      g.tokens_output,
-      g.tokens_total,
-      g.tokens_cached_input,
-      g.tokens_cache_write,
-      g.tokens_reasoning,
-      g.latency_ms,
-      g.cost_usd,
-      g.cost_usd === null ? 'unpriced' : 'provided',
-      null,
-      g.syntax_valid,
-      g.onex_compliant,
-      g.has_type_hints,
-      copyText(JSON.stringify(g.security_issues)),
-      g.finish_reason,
-      g.truncated,
-      g.prompt_length,
-      g.response_length,
-      g.created_at.toISOString(),
-    ]
-      .map(copyField)
-      .join('\t') + '\n'
-  );
-}
-
-function copyField(value: string | number | boolean | null): string {
-  if (value === null) return '\\N';
-  if (typeof value === 'boolean') return value ? 't' : 'f';
-  return String(value);
-}
-
-/** Escapes what COPY's text format treats specially. */
-function copyText(value: string): string {
-  return /[\\\t\n\r]/.test(value)
-    ? value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
-    : value;
+/** One COPY text line of a generation, in the order of COLUMNS. */
+function generationLine(id: string, g: Generation): string {
+  return copyLine([
+    id,
+    g.correlation_id,
+    g.session_id,
+    g.node_type,
+    g.service_name,
+    g.method_name,
+    g.operation_type,
+    g.tier,
+    g.model_used,
+    g.tokens_input,
+    g.tokens_output,
+    g.tokens_total,
+    g.tokens_cached_input,
+    g.tokens_cache_write,
+    g.tokens_reasoning,
+    g.latency_ms,
+    g.cost_usd,
+    g.cost_usd === null ? 'unpriced' : 'provided',
+    null,
+    g.syntax_valid,
+    g.onex_compliant,
+    g.has_type_hints,
+    JSON.stringify(g.security_issues),
+    g.finish_reason,
+    g.truncated,
+    g.prompt_length,
+    g.response_length,
+    g.created_at.toISOString(),
+  ]);
 }
 
 /** The naive path: one `repository.save()` (its own INSERT … RETURNING and transaction) per row. */
