@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import type { MigrationInterface, QueryRunner } from 'typeorm';
+import type { Logger, MigrationInterface, QueryRunner } from 'typeorm';
 import { connectDataSource } from '../src/connection';
 import { MIGRATIONS } from '../src/migrations';
 import { migrate, migrationStatus, rollback } from '../src/migrator';
@@ -16,10 +16,11 @@ async function onEmptyDatabase(
   migrations?: MigrationInterface[],
 ): Promise<void> {
   const database = await createTestDatabase({ migrated: false });
-  const dataSource = await connectDataSource(
-    database.url,
-    migrations === undefined ? {} : { migrations: migrations.map((m) => m.constructor as never) },
-  );
+  const dataSource = await connectDataSource(database.url, {
+    // The failures these tests provoke on purpose need not be printed.
+    logger: SILENT,
+    ...(migrations === undefined ? {} : { migrations: migrations.map((m) => m.constructor as never) }),
+  });
   try {
     await work(dataSource);
   } finally {
@@ -27,6 +28,15 @@ async function onEmptyDatabase(
     await database.drop();
   }
 }
+
+const SILENT: Logger = {
+  logQuery: () => undefined,
+  logQueryError: () => undefined,
+  logQuerySlow: () => undefined,
+  logSchemaBuild: () => undefined,
+  logMigration: () => undefined,
+  log: () => undefined,
+};
 
 class BrokenMigration1900000000000 implements MigrationInterface {
   name = 'BrokenMigration1900000000000';
