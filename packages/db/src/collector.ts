@@ -6,7 +6,7 @@ import { type GenerationInput, type PreparedGeneration, prepareGeneration } from
 import { loadPriceBook, type PriceBook } from './pricing';
 
 export interface CollectorOptions {
-  /** Rows per INSERT; a full batch is written at once. Default 1,000. */
+  /** Rows per batch; a full batch is written at once. Default 1,000. */
   readonly batchSize?: number;
   /** A partial batch waits at most this long. Default 1,000 ms. */
   readonly flushIntervalMs?: number;
@@ -46,10 +46,13 @@ function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: unknown }).code === '23505';
 }
 
-/** A database error caused by the rows themselves (SQLSTATE class 22, 23, 42): retrying cannot help. */
+/**
+ * A database error caused by the rows themselves (SQLSTATE class 22 data exception, 23 integrity):
+ * retrying cannot help. Anything else (connection loss, a missing table) is retried, rows kept.
+ */
 function isCausedByRows(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && /^(22|23|42)/.test(code);
+  return typeof code === 'string' && /^(22|23)/.test(code);
 }
 
 /**
