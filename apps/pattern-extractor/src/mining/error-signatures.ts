@@ -1,0 +1,215 @@
+/**
+ * Sentry-style error signatures of generation history rows. A row yields one signature per failure
+ * it shows: its kind (validation failed, syntax invalid, truncated, each security issue type, negative
+ * user feedback) plus, where the failure comes with text, the template of that text — masked
+ * (`maskVariables`), then clustered by a Drain per kind, so kinds never mix.
+ *
+ * A signature's fingerprint hashes the algorithm version, the kind and the cluster's founding text
+ * (the masked message that started it). Not the current template: that widens as rows join, and a
+ * fingerprint must not move once given out. The same rows in the same order give the same
+ * fingerprints, in one run or resumed from `exportState()`.
+ */
+import { createHash } from 'node:crypto';
+import { Drain, type DrainOptions, type DrainState } from './drain';
+import { DEFAULT_MASK_RULES } from './masking';
+
+/** Bump when a change would file some row under another fingerprint. */
+export const ERROR_SIGNATURE_ALGORITHM_VERSION = 1;
+
+/**
+ * What the miner needs of a history row joined to its metrics row. `quality_score` does not make a
+ * failure (a low score is no error by itself); it rides along for the patterns' averages.
+ */
+export interface ErrorSignatureRow {
+  readonly history_id: string;
+  readonly validation_passed: boolean | null;
+  readonly quality_score: number | null;
+  readonly user_feedback: string | null;
+  readonly user_accepted: boolean | null;
+  readonly manual_edits_required: boolean | null;
+  readonly finish_reason: string | null;
+  readonly truncated: boolean | null;
+  readonly syntax_valid: boolean | null;
+  readonly security_issues: readonly unknown[];
+}
+
+export type ErrorKind =
+  'validation_failed' | 'syntax_invalid' | 'truncated' | 'user_feedback' | `security:${string}`;
+
+/** One failure of one row, before clustering. */
+export interface ErrorEvent {
+  readonly kind: ErrorKind;
+  readonly message: string | null;
+}
+
+export interface ErrorSignature {
+  readonly kind: ErrorKind;
+  /** The Drain template of the masked message as of this row, or null when the failure has no text. */
+  readonly template: string | null;
+  readonly fingerprint: string;
+}
+
+export interface ErrorSignatureState {
+  readonly version: number;
+  /** One Drain state per kind that had text, in the order the kinds first appeared. */
+  readonly drains: Readonly<Record<string, DrainState>>;
+}
+
+/**
+ * The words that make one error another wherever they stand: negations, states, actions and
+ * measures that error messages and complaints turn on ("cannot read" vs "cannot write", "too long"
+ * vs "too short"). Names (modules, functions, variables) are not in it: those vary within a family.
+ */
+export const ERROR_MEANING_WORDS: readonly string[] = [
+  ...['not', 'no', 'never', 'cannot', "can't", "won't", "don't", "doesn't", "isn't", 'without'],
+  ...['missing', 'unused', 'unknown', 'undefined', 'unexpected', 'expected', 'invalid', 'duplicate'],
+  ...['deprecated', 'empty', 'null', 'required', 'optional', 'private', 'public', 'async', 'sync'],
+  ...['read', 'write', 'open', 'close', 'create', 'delete', 'remove', 'update', 'insert', 'import'],
+  ...['export', 'call', 'return', 'parse', 'load', 'save', 'find', 'connect', 'send', 'receive'],
+  ...['assign', 'convert', 'declare', 'define', 'resolve', 'access', 'execute'],
+  ...['too', 'long', 'short', 'large', 'small', 'many', 'few', 'more', 'less', 'slow', 'fast'],
+  ...['before', 'after', 'input', 'output', 'min', 'max'],
+];
+
+/**
+ * Drain for short error texts: variables masked first; only the first token routes (an identifier
+ * in second place, "function foo is too long", must not split a family); half the tokens must
+ * agree and the meaning words must match, so "missing import X" and "unused import X" stay apart.
+ */
+export const ERROR_DRAIN_OPTIONS: DrainOptions = {
+  depth: 3,
+  similarityThreshold: 0.5,
+  maxChildren: 100,
+  masks: DEFAULT_MASK_RULES,
+  pinnedWords: ERROR_MEANING_WORDS,
+};
+
+const FINGERPRINT_HEX_DIGITS = 16;
+
+/** Feedback counts as a complaint unless the user took the code as it was. */
+function isNegativeFeedback(row: ErrorSignatureRow): boolean {
+  const text = row.user_feedback?.trim() ?? '';
+  const acceptedAsIs = row.user_accepted === true && row.manual_edits_required !== true;
+  return text !== '' && !acceptedAsIs;
+}
+
+function firstString(record: Record<string, unknown>, keys: readonly string[]): string | null {
+  for (const key of keys) {
+    const value = record[key];
+    if (typeof value === 'string' && value.trim() !== '') return value;
+  }
+  return null;
+}
+
+/** `SQL Injection` and `sql-injection` are the same type: lower case, `_` between words. */
+export function normaliseIssueType(type: string | null): string {
+  const normal = (type ?? '')
+    .toLowerCase()
+    .replace(/[^a-z\d]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  return normal === '' ? 'unknown' : normal;
+}
+
+/** Reads a security issue of any shape: a bare type string, or an object naming its type and message. */
+export function securityIssueEvent(issue: unknown): ErrorEvent {
+  if (typeof issue === 'string') return { kind: `security:${normaliseIssueType(issue)}`, message: null };
+  if (typeof issue !== 'object' || issue === null || Array.isArray(issue)) {
+    return { kind: 'security:unknown', message: null };
+  }
+  const record = issue as Record<string, unknown>;
+  const type = firstString(record, ['type', 'rule', 'rule_id', 'code', 'category', 'name', 'id']);
+  const message = firstString(record, ['message', 'description', 'detail', 'title']);
+  return { kind: `security:${normaliseIssueType(type)}`, message };
+}
+
+/**
+ * The failures a row shows, most specific first (security, syntax, truncation, feedback, then the
+ * bare validation failure), so the first one can stand for the row where only one may.
+ */
+export function errorEvents(row: ErrorSignatureRow): ErrorEvent[] {
+  const events: ErrorEvent[] = row.security_issues.map(securityIssueEvent);
+  if (row.syntax_valid === false) events.push({ kind: 'syntax_invalid', message: null });
+  if (row.truncated === true || row.finish_reason === 'length')
+    events.push({ kind: 'truncated', message: null });
+  if (isNegativeFeedback(row)) events.push({ kind: 'user_feedback', message: row.user_feedback });
+  if (row.validation_passed === false) events.push({ kind: 'validation_failed', message: null });
+  return events;
+}
+
+/** The fingerprint of a kind and a founding text (the empty string when there is no text). */
+export function errorFingerprint(kind: ErrorKind, foundingText: string): string {
+  return createHash('sha256')
+    .update(`error-signature/v${ERROR_SIGNATURE_ALGORITHM_VERSION}\u0000${kind}\u0000${foundingText}`)
+    .digest('hex')
+    .slice(0, FINGERPRINT_HEX_DIGITS);
+}
+
+/** Learns message templates row by row; one instance per run (or per resumed run). */
+export class ErrorSignatureMiner {
+  private readonly drains = new Map<ErrorKind, Drain>();
+
+  /** The signatures of one row, most specific first, without repeats. */
+  add(row: ErrorSignatureRow): ErrorSignature[] {
+    const signatures = new Map<string, ErrorSignature>();
+    for (const event of errorEvents(row)) {
+      const signature = this.sign(event);
+      if (!signatures.has(signature.fingerprint)) signatures.set(signature.fingerprint, signature);
+    }
+    return [...signatures.values()];
+  }
+
+  /**
+   * Every message template learnt so far with its fingerprint and the number of messages it holds,
+   * kinds in order of first appearance: what a pattern row should show once a run is done (a row's
+   * own signature carries the template as it stood when the row came in).
+   */
+  templates(): (ErrorSignature & { readonly messages: number })[] {
+    return [...this.drains].flatMap(([kind, drain]) =>
+      drain.clusters().map((cluster) => ({
+        kind,
+        template: cluster.template.join(' '),
+        fingerprint: errorFingerprint(kind, cluster.founder.join(' ')),
+        messages: cluster.size,
+      })),
+    );
+  }
+
+  exportState(): ErrorSignatureState {
+    const drains: Record<string, DrainState> = {};
+    for (const [kind, drain] of this.drains) drains[kind] = drain.exportState();
+    return { version: ERROR_SIGNATURE_ALGORITHM_VERSION, drains };
+  }
+
+  importState(state: ErrorSignatureState): void {
+    if (state.version !== ERROR_SIGNATURE_ALGORITHM_VERSION) {
+      throw new Error(
+        `error signature state version ${state.version} is not ${ERROR_SIGNATURE_ALGORITHM_VERSION}`,
+      );
+    }
+    this.drains.clear();
+    for (const [kind, drainState] of Object.entries(state.drains)) {
+      const drain = new Drain(ERROR_DRAIN_OPTIONS);
+      drain.importState(drainState);
+      this.drains.set(kind as ErrorKind, drain);
+    }
+  }
+
+  private sign({ kind, message }: ErrorEvent): ErrorSignature {
+    if (message === null || message.trim() === '') {
+      return { kind, template: null, fingerprint: errorFingerprint(kind, '') };
+    }
+    const drain = this.drainFor(kind);
+    const clusterId = drain.add(message);
+    const fingerprint = errorFingerprint(kind, drain.founder(clusterId));
+    return { kind, template: drain.template(clusterId), fingerprint };
+  }
+
+  private drainFor(kind: ErrorKind): Drain {
+    let drain = this.drains.get(kind);
+    if (drain === undefined) {
+      drain = new Drain(ERROR_DRAIN_OPTIONS);
+      this.drains.set(kind, drain);
+    }
+    return drain;
+  }
+}

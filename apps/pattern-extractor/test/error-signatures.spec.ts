@@ -1,0 +1,240 @@
+import { describe, expect, test } from '@jest/globals';
+import {
+  ERROR_SIGNATURE_ALGORITHM_VERSION,
+  type ErrorSignatureRow,
+  ErrorSignatureMiner,
+  errorEvents,
+  errorFingerprint,
+  normaliseIssueType,
+  securityIssueEvent,
+} from '../src/mining/error-signatures';
+import { scoreGrouping } from '../src/mining/grouping-accuracy';
+
+/** A clean, accepted row; override what a case is about. */
+function newRow(overrides: Partial<ErrorSignatureRow> = {}): ErrorSignatureRow {
+  return {
+    history_id: 'h-1',
+    validation_passed: true,
+    quality_score: 0.9,
+    user_feedback: null,
+    user_accepted: true,
+    manual_edits_required: false,
+    finish_reason: 'stop',
+    truncated: false,
+    syntax_valid: true,
+    security_issues: [],
+    ...overrides,
+  };
+}
+
+function kindsOf(row: ErrorSignatureRow): string[] {
+  return new ErrorSignatureMiner().add(row).map((signature) => signature.kind);
+}
+
+describe('error signatures', () => {
+  test.each([
+    { name: 'a clean row', row: {}, kinds: [] },
+    { name: 'validation failed', row: { validation_passed: false }, kinds: ['validation_failed'] },
+    { name: 'validation unknown', row: { validation_passed: null }, kinds: [] },
+    { name: 'syntax invalid', row: { syntax_valid: false }, kinds: ['syntax_invalid'] },
+    { name: 'finish_reason length', row: { finish_reason: 'length' }, kinds: ['truncated'] },
+    { name: 'truncated flag', row: { truncated: true, finish_reason: null }, kinds: ['truncated'] },
+    {
+      name: 'both truncation signals',
+      row: { truncated: true, finish_reason: 'length' },
+      kinds: ['truncated'],
+    },
+    {
+      name: 'feedback on rejected code',
+      row: { user_feedback: 'wrong loop', user_accepted: false },
+      kinds: ['user_feedback'],
+    },
+    {
+      name: 'feedback on code that needed edits',
+      row: { user_feedback: 'wrong loop', manual_edits_required: true },
+      kinds: ['user_feedback'],
+    },
+    {
+      name: 'feedback on undecided code',
+      row: { user_feedback: 'slow', user_accepted: null },
+      kinds: ['user_feedback'],
+    },
+    { name: 'feedback on code taken as is', row: { user_feedback: 'great, thanks' }, kinds: [] },
+    { name: 'blank feedback', row: { user_feedback: '  ', user_accepted: false }, kinds: [] },
+    {
+      name: 'several failures, most specific first',
+      row: {
+        validation_passed: false,
+        syntax_valid: false,
+        finish_reason: 'length',
+        user_feedback: 'cut off',
+        user_accepted: false,
+        security_issues: [{ type: 'sql_injection', message: 'query built by concatenation' }],
+      },
+      kinds: ['security:sql_injection', 'syntax_invalid', 'truncated', 'user_feedback', 'validation_failed'],
+    },
+    {
+      name: 'one signature per security issue type',
+      row: { security_issues: ['eval', { rule: 'Hardcoded Secret', description: 'key in source' }] },
+      kinds: ['security:eval', 'security:hardcoded_secret'],
+    },
+    {
+      name: 'the same issue twice counts once',
+      row: { security_issues: [{ type: 'eval' }, { type: 'eval' }] },
+      kinds: ['security:eval'],
+    },
+  ])('$name → $kinds', ({ row, kinds }) => {
+    expect(kindsOf(newRow(row))).toEqual(kinds);
+  });
+
+  test.each([
+    ['sql_injection', { kind: 'security:sql_injection', message: null }],
+    [
+      { type: 'XSS', message: 'unescaped <b>' },
+      { kind: 'security:xss', message: 'unescaped <b>' },
+    ],
+    [
+      { code: 'B105', detail: 'password' },
+      { kind: 'security:b105', message: 'password' },
+    ],
+    [{ message: 'no type' }, { kind: 'security:unknown', message: 'no type' }],
+    [42, { kind: 'security:unknown', message: null }],
+    [null, { kind: 'security:unknown', message: null }],
+    [['eval'], { kind: 'security:unknown', message: null }],
+  ])('security issue %j reads as %j', (issue, event) => {
+    expect(securityIssueEvent(issue)).toEqual(event);
+  });
+
+  test.each([
+    ['SQL Injection', 'sql_injection'],
+    ['  hardcoded-secret ', 'hardcoded_secret'],
+    ['', 'unknown'],
+    [null, 'unknown'],
+  ])('issue type %j normalises to %j', (type, normal) => {
+    expect(normaliseIssueType(type)).toBe(normal);
+  });
+
+  test('errorEvents is pure and keeps the feedback text', () => {
+    const row = newRow({ user_feedback: 'missing import os', user_accepted: false });
+    expect(errorEvents(row)).toEqual([{ kind: 'user_feedback', message: 'missing import os' }]);
+    expect(errorEvents(row)).toEqual(errorEvents(row));
+  });
+
+  test('templates mask variables and generalise what varies', () => {
+    const miner = new ErrorSignatureMiner();
+    const first = miner.add(
+      newRow({ user_feedback: 'function parseRow is too long (120 lines), split it', user_accepted: false }),
+    );
+    const second = miner.add(
+      newRow({ user_feedback: 'function loadAll is too long (48 lines), split it', user_accepted: false }),
+    );
+    expect(first[0]?.template).toBe('function parseRow is too long (<NUM> lines), split it');
+    expect(second[0]?.template).toBe('function <*> is too long (<NUM> lines), split it');
+    expect(second[0]?.fingerprint).toBe(first[0]?.fingerprint);
+    expect(miner.templates()).toEqual([
+      {
+        kind: 'user_feedback',
+        template: 'function <*> is too long (<NUM> lines), split it',
+        fingerprint: first[0]?.fingerprint,
+        messages: 2,
+      },
+    ]);
+  });
+
+  test.each([
+    ['missing import os', 'missing import json', true],
+    ['missing import os', 'unused import os', false],
+    ['Hardcoded secret in variable apiKey', 'Hardcoded secret in variable token', true],
+    ['timeout after 30s', 'timeout after 5s', true],
+    ['cannot read /etc/a.conf', 'cannot write /etc/a.conf', false],
+    ['loop is wrong', 'loop is wrong here', false],
+    ['x is missing', 'x is unused', false],
+    ['function run is too long', 'function run is too short', false],
+    ['Cannot find name foo', 'Cannot find name barBaz', true],
+  ])('%j and %j share a signature: %s', (firstText, secondText, same) => {
+    const miner = new ErrorSignatureMiner();
+    const [first] = miner.add(newRow({ user_feedback: firstText, user_accepted: false }));
+    const [second] = miner.add(newRow({ user_feedback: secondText, user_accepted: false }));
+    expect(first?.fingerprint === second?.fingerprint).toBe(same);
+  });
+
+  test('fingerprints are stable, versioned and apart by kind', () => {
+    const fingerprint = errorFingerprint('truncated', '');
+    expect(fingerprint).toMatch(/^[\da-f]{16}$/);
+    expect(errorFingerprint('truncated', '')).toBe(fingerprint);
+    expect(errorFingerprint('syntax_invalid', '')).not.toBe(fingerprint);
+    expect(ERROR_SIGNATURE_ALGORITHM_VERSION).toBe(1);
+    const [signature] = new ErrorSignatureMiner().add(newRow({ finish_reason: 'length' }));
+    expect(signature).toEqual({ kind: 'truncated', template: null, fingerprint });
+  });
+
+  test('groups a table of error families exactly', () => {
+    const families: [string, Partial<ErrorSignatureRow>][] = [];
+    const modules = ['os', 'json', 're', 'typing', 'pathlib'];
+    const names = ['parseRow', 'load_all', 'x1', 'renderTable'];
+    for (let index = 0; index < 60; index += 1) {
+      const module = modules[index % modules.length] ?? 'os';
+      const name = names[index % names.length] ?? 'f';
+      const rejected = { user_accepted: false, validation_passed: true };
+      const table: [string, Partial<ErrorSignatureRow>][] = [
+        ['missing-import', { ...rejected, user_feedback: `missing import ${module}` }],
+        ['unused-import', { ...rejected, user_feedback: `unused import ${module}` }],
+        [
+          'too-long',
+          { ...rejected, user_feedback: `function ${name} is too long (${40 + index} lines), split it` },
+        ],
+        ['syntax', { syntax_valid: false, validation_passed: false }],
+        ['truncated', { finish_reason: 'length', validation_passed: false }],
+        [
+          'sql',
+          {
+            security_issues: [{ type: 'sql_injection', message: `Possible SQL injection at line ${index}` }],
+          },
+        ],
+        [
+          'secret',
+          {
+            security_issues: [{ type: 'hardcoded_secret', message: `Hardcoded secret in variable ${name}` }],
+          },
+        ],
+      ];
+      families.push(table[(index * 3) % table.length] as [string, Partial<ErrorSignatureRow>]);
+    }
+    const miner = new ErrorSignatureMiner();
+    const primary = families.map(([, row]) => miner.add(newRow(row))[0]?.fingerprint ?? null);
+    expect(
+      scoreGrouping(
+        families.map(([family]) => family),
+        primary,
+      ).ga,
+    ).toBe(1);
+  });
+
+  test('an incremental run ends where a full run does', () => {
+    const rows = Array.from({ length: 40 }, (_, index) =>
+      newRow({
+        history_id: `h-${index}`,
+        user_accepted: false,
+        user_feedback: index % 3 === 0 ? `missing import m${index % 4}` : `function f${index} is too long`,
+        security_issues: index % 5 === 0 ? [{ type: 'eval', message: `eval of input ${index}` }] : [],
+      }),
+    );
+    const full = new ErrorSignatureMiner();
+    const fullSignatures = rows.map((row) => full.add(row));
+
+    const before = new ErrorSignatureMiner();
+    const firstHalf = rows.slice(0, 17).map((row) => before.add(row));
+    const resumed = new ErrorSignatureMiner();
+    resumed.importState(
+      JSON.parse(JSON.stringify(before.exportState())) as ReturnType<typeof before.exportState>,
+    );
+    const secondHalf = rows.slice(17).map((row) => resumed.add(row));
+
+    expect([...firstHalf, ...secondHalf]).toEqual(fullSignatures);
+    expect(resumed.exportState()).toEqual(full.exportState());
+  });
+
+  test('refuses a state of another algorithm version', () => {
+    expect(() => new ErrorSignatureMiner().importState({ version: 0, drains: {} })).toThrow(/version/);
+  });
+});
