@@ -1,0 +1,202 @@
+import { describe, expect, test } from '@jest/globals';
+import { ALGORITHM_VERSION, detectLanguage, fingerprintCode } from '../src/mining/code-fingerprints';
+import { generateHistory } from '../src/mining/history-generator';
+
+const BASE_PY = `import json
+import requests
+
+def fetch_user(base_url, user_id):
+    """Fetch one user."""
+    response = requests.get(base_url + "/users/" + str(user_id), timeout=10)
+    response.raise_for_status()
+    return json.loads(response.text)
+`;
+
+const BASE_TS = `import { Injectable } from '@nestjs/common';
+
+@Injectable()
+export class UserService {
+  async total(userId: string): Promise<number> {
+    const user = await this.repository.findOne(userId);
+    return user.total * 2;
+  }
+}
+`;
+
+describe('collisions: the same structure', () => {
+  test.each([
+    [
+      'renamed identifiers',
+      BASE_PY,
+      BASE_PY.replace(/fetch_user/g, 'load_account')
+        .replace(/base_url/g, 'root')
+        .replace(/user_id/g, 'ident')
+        .replace(/response/g, 'r'),
+    ],
+    ['2-space indents and tight operators', BASE_PY, BASE_PY.replace(/ {4}/g, '  ').replace(/ \+ /g, '+')],
+    ['tabs for indents', BASE_PY, BASE_PY.replace(/ {4}/g, '\t')],
+    ['no final line break', BASE_PY, BASE_PY.trimEnd()],
+    ['a wrapped import list', 'from x import (\n    b,\n    a,\n)\nb(a)\n', 'from x import a, b\nb(a)\n'],
+    [
+      'wrapped parameters',
+      'def f(\n    a,\n    b,\n):\n    return a + b\n',
+      'def g(x, y):\n    return x + y\n',
+    ],
+    [
+      'renamed members and methods',
+      'class A:\n    def __init__(self, r):\n        self.repo = r\n\n    def get(self, i):\n        return self.repo.find(i)\n',
+      'class B:\n    def __init__(self, store):\n        self.store = store\n\n    def fetch(self, key):\n        return self.store.find(key)\n',
+    ],
+    ['a renamed import alias', 'import numpy as np\nnp.zeros(3)\n', 'import numpy as npy\nnpy.zeros(4)\n'],
+    ['a reformatted dict literal', 'd = {"a": 1, "b": 2,}\n', "d = {\n    'a': 5,\n    'b': 6\n}\n"],
+    [
+      'a renamed typed arrow function',
+      'const add = (a: number, b: number): number => a + b;',
+      'const plus = (x: number, y: number): number => x + y',
+    ],
+    ['a string split over lines', 'log("a long message")\n', 'log(\n    "a long "\n    "message"\n)\n'],
+    ['arrow parameters in parentheses', 'const f = x => x + 1;', 'const g = (y) => y + 1'],
+    ['a Python dict literal', 'def f():\n    d = {}\n    return d\n', 'def g():\n  e = {}\n  return e'],
+    [
+      'different literals and quotes',
+      BASE_PY,
+      BASE_PY.replace('"/users/"', "'/accounts/'").replace('10', '30'),
+    ],
+    [
+      'comments added, docstring removed',
+      BASE_PY,
+      BASE_PY.replace('    """Fetch one user."""\n', '    # fetch it\n'),
+    ],
+    [
+      'import order',
+      BASE_PY,
+      BASE_PY.replace('import json\nimport requests', 'import requests\nimport json'),
+    ],
+    [
+      'blank lines and a wrapped call',
+      BASE_PY,
+      BASE_PY.replace('\n\n', '\n\n\n').replace('timeout=10)', '\n        timeout=10,\n    )'),
+    ],
+    [
+      'TypeScript renames, semicolons and comments',
+      BASE_TS,
+      BASE_TS.replace(/UserService/g, 'AccountService')
+        .replace(/userId/g, 'id')
+        .replace(/\buser\b/g, 'account')
+        .replace(/repository/g, 'repo')
+        .replace(/;$/gm, '')
+        .replace('async', '// totals\n  async'),
+    ],
+  ])('%s', (_name, left, right) => {
+    expect(fingerprintCode(right).normalized).toEqual(fingerprintCode(left).normalized);
+    expect(fingerprintCode(right).fingerprint).toEqual(fingerprintCode(left).fingerprint);
+  });
+});
+
+describe('separations: a different structure', () => {
+  test.each([
+    [
+      'an added branch',
+      BASE_PY,
+      BASE_PY.replace(
+        '    response.raise_for_status()',
+        '    if response.status_code == 404:\n        return None\n    response.raise_for_status()',
+      ),
+    ],
+    ['a different call', BASE_PY, BASE_PY.replace('requests.get', 'requests.post')],
+    ['a different keyword argument', 'requests.get(u, timeout=3)\n', 'requests.get(u, verify=3)\n'],
+    ['a different loop kind', 'if (a) { b(); }', 'while (a) { b(); }'],
+    ['a different method', BASE_PY, BASE_PY.replace('raise_for_status', 'close')],
+    [
+      'an extra statement',
+      BASE_PY,
+      BASE_PY.replace('    return json', '    print(response)\n    return json'),
+    ],
+    ['one variable used where there were two', BASE_PY, BASE_PY.replace('str(user_id)', 'str(base_url)')],
+    ['a different import', BASE_PY, BASE_PY.replace('import json', 'import yaml')],
+    ['a block moved out of a loop', 'for x in xs:\n    a(x)\n    b(x)\n', 'for x in xs:\n    a(x)\nb(x)\n'],
+    [
+      'a TypeScript guard',
+      BASE_TS,
+      BASE_TS.replace('    return', "    if (!user) {\n      throw new Error('none');\n    }\n    return"),
+    ],
+    ['a different TypeScript call', BASE_TS, BASE_TS.replace('findOne', 'findMany')],
+  ])('%s', (_name, left, right) => {
+    expect(fingerprintCode(right).fingerprint).not.toEqual(fingerprintCode(left).fingerprint);
+  });
+});
+
+describe('normal form', () => {
+  test('placeholders for the code’s own names, verbatim external names, masked literals', () => {
+    expect(fingerprintCode(BASE_PY, 'python').normalized).toBe(
+      [
+        'import json',
+        'import requests',
+        'def $0 ( $1 , $2 ) :',
+        '{ $3 = requests . get ( $1 + STR + str ( $2 ) , timeout = NUM )',
+        '$3 . raise_for_status ( )',
+        'return json . loads ( $3 . text )',
+        '}',
+      ].join('\n'),
+    );
+  });
+
+  test.each([
+    ['python', BASE_PY],
+    ['typescript', BASE_TS],
+    ['python', 'x = 1\nfor item in items:\n    print(item)\n'],
+    ['python', 'def f():\n    d = {}\n    return d\n'],
+    ['typescript', 'const d = {\n  key: 1,\n};\nexport default d;'],
+    ['typescript', 'const total = items.reduce((sum, item) => sum + item.price, 0);'],
+  ])('detects %s', (language, code) => {
+    expect(detectLanguage(code)).toBe(language);
+    expect(fingerprintCode(code).language).toBe(language);
+  });
+
+  test('the fingerprint is a versioned, language-scoped sha256 prefix', () => {
+    const { fingerprint } = fingerprintCode('x = 1\n', 'py');
+    expect(fingerprint).toMatch(/^[0-9a-f]{32}$/);
+    expect(fingerprint).toBe(fingerprintCode('y = 2\n', 'python').fingerprint);
+    expect(fingerprint).not.toBe(fingerprintCode('x = 1\n', 'typescript').fingerprint);
+    expect(ALGORITHM_VERSION).toMatch(/^code-fingerprints\/\d+$/);
+  });
+
+  test.each(['', '   \n', '"""only a docstring"""', 'def broken(:\n  """unterminated'])(
+    'survives %j',
+    (code) => {
+      expect(() => fingerprintCode(code)).not.toThrow();
+    },
+  );
+});
+
+/** Pairwise precision/recall/F1 of predicted labels against true labels, from the contingency table. */
+function pairwiseF1(truth: readonly string[], predicted: readonly string[]): number {
+  const pairs = (counts: Iterable<number>) => [...counts].reduce((sum, n) => sum + (n * (n - 1)) / 2, 0);
+  const count = (labels: readonly string[]) => {
+    const counts = new Map<string, number>();
+    for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1);
+    return counts.values();
+  };
+  const together = pairs(count(truth.map((label, index) => `${label}\u0000${predicted[index]}`)));
+  const precision = together / pairs(count(predicted));
+  const recall = together / pairs(count(truth));
+  return (2 * precision * recall) / (precision + recall);
+}
+
+describe('accuracy on generated history', () => {
+  test.each([1, 2, 3, 4])('seed %i: pairwise F1 at least 0.90 over 3000 rows', (seed) => {
+    const rows = generateHistory({ seed, rows: 3000 });
+    const predicted = rows.map((row) => fingerprintCode(row.generated_code, row.language).fingerprint);
+    expect(
+      pairwiseF1(
+        rows.map((row) => row.truth.codeFamily),
+        predicted,
+      ),
+    ).toBeGreaterThanOrEqual(0.9);
+  });
+
+  test('pairwise F1 is 1 for a perfect grouping and lower for a merged one', () => {
+    expect(pairwiseF1(['a', 'a', 'b', 'b'], ['x', 'x', 'y', 'y'])).toBe(1);
+    expect(pairwiseF1(['a', 'a', 'b', 'b'], ['x', 'x', 'x', 'x'])).toBeCloseTo(0.5);
+  });
+});

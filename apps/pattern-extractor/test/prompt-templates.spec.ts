@@ -1,0 +1,285 @@
+import { describe, expect, test } from '@jest/globals';
+import { scoreGrouping } from '../src/mining/grouping-accuracy';
+import { generateHistory, mulberry32 } from '../src/mining/history-generator';
+import {
+  ALGORITHM_VERSION,
+  MAX_CLUSTERS_PER_PARTITION,
+  PromptTemplateMiner,
+  promptTokens,
+  type PromptMinerState,
+  type PromptRow,
+} from '../src/mining/prompt-templates';
+
+const WORDS = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet'];
+
+function row(prompt_text: string, index: number, method_name = 'generate'): PromptRow {
+  return { history_id: `r${index}`, node_type: 'service', method_name, prompt_text };
+}
+
+/** Learns every row, then groups them by the final templates: fingerprint → sorted prompt indexes. */
+function groupsOf(prompts: readonly (string | PromptRow)[]): number[][] {
+  const rows = prompts.map((prompt, index) => (typeof prompt === 'string' ? row(prompt, index) : prompt));
+  const miner = new PromptTemplateMiner();
+  rows.forEach((each) => miner.add(each));
+  const groups = new Map<string, number[]>();
+  rows.forEach((each, index) => {
+    const fingerprint = miner.match(each);
+    groups.set(fingerprint, [...(groups.get(fingerprint) ?? []), index]);
+  });
+  return [...groups.values()];
+}
+
+function sentence(index: number, length: number): string {
+  return Array.from({ length }, (_, at) => WORDS[(index * 7 + at * 3) % WORDS.length]).join(' ');
+}
+
+describe('promptTokens masks obvious variables', () => {
+  test.each([
+    ['a UUID', 'Project 0f8fad5b-d9cb-469f-a165-70867728950e now', ['Project', '<UUID>', 'now']],
+    ['a number', 'Cover at least 12 cases', ['Cover', 'at', 'least', '<NUM>', 'cases']],
+    ['a path', 'Context file: ./src/app/main.py', ['Context', 'file:', '<PATH>']],
+    ['a quoted string', 'Name it "fetch user" please', ['Name', 'it', '<STR>', 'please']],
+    [
+      'a fenced code block',
+      'Fix:\n```python\ndef f(x):\n\n    return x\n```\nThanks',
+      ['Fix:', '\n', '<CODE>', '\n', 'Thanks'],
+    ],
+    [
+      'multi-line JSON',
+      'Example:\n{\n  "a": [1, 2],\n  "b": "x"\n}\nDone.',
+      ['Example:', '\n', '<JSON>', '\n', 'Done.'],
+    ],
+    [
+      'unfenced code',
+      'Code:\nimport os\n\ndef f(a):\n    return a\nThanks.',
+      ['Code:', '\n', '<CODE>', '\n', 'Thanks.'],
+    ],
+    ['blank lines and spacing', '  Hello   world \n\n\nBye ', ['Hello', 'world', '\n', 'Bye']],
+    [
+      'an indented bullet list',
+      'Rules:\n  - keep it (short)\n  1. no globals',
+      ['Rules:', '\n', '-', 'keep', 'it', '(short)', '\n', '<NUM>.', 'no', 'globals'],
+    ],
+  ])('%s', (_name, text, expected) => {
+    expect(promptTokens(text)).toEqual(expected);
+  });
+
+  test('the row’s own method name is a slot', () => {
+    expect(promptTokens('Implement fetch_user now', 'fetch_user')).toEqual(['Implement', '<*>', 'now']);
+  });
+
+  test('prose that is not JSON or code stays', () => {
+    expect(promptTokens('[note] keep it short.\nReturn only code.')).toEqual([
+      '[note]',
+      'keep',
+      'it',
+      'short.',
+      '\n',
+      'Return',
+      'only',
+      'code.',
+    ]);
+  });
+});
+
+describe('grouping behaviours', () => {
+  const tenTimes = (render: (index: number) => string) =>
+    Array.from({ length: 10 }, (_, index) => render(index));
+
+  test.each([
+    ['a one-word slot', tenTimes((i) => `Write the method ${WORDS[i]} of the service.`), [10]],
+    [
+      'a free-text slot of varying length and lines',
+      tenTimes(
+        (i) => `Requirements:\n${sentence(i, 3 + i)}\n${i % 2 ? sentence(i + 1, 9) : ''}\nReturn only code.`,
+      ),
+      [10],
+    ],
+    [
+      'free text whose lines start like the next scaffold line',
+      tenTimes(
+        (i) =>
+          `Goal: ${sentence(i, 4)}\n${i % 3 ? `Keep ${sentence(i + 2, 5)}\n` : ''}Keep behaviour identical.`,
+      ),
+      [10],
+    ],
+    [
+      'a slot at the very start',
+      tenTimes((i) => `${sentence(i, 2 + (i % 5))}\n---\nAnswer the request above.`),
+      [10],
+    ],
+    [
+      'a slot holding two hundred lines of code',
+      tenTimes(
+        (i) =>
+          `Add a docstring to:\n${Array.from({ length: 200 }, (_, l) => `x${l} = ${i * l}`).join('\n')}\nThanks.`,
+      ),
+      [10],
+    ],
+    [
+      'two templates differing by one constant word',
+      [
+        ...tenTimes((i) => `Write unit tests for ${WORDS[i]} with pytest.`),
+        ...tenTimes((i) => `Write integration tests for ${WORDS[9 - i]} with pytest.`),
+      ],
+      [10, 10],
+    ],
+    [
+      'two unrelated templates for the same method',
+      [
+        ...tenTimes((i) => `Write the method ${WORDS[i]} of the service class.\nReturn only the code.`),
+        ...tenTimes((i) => `Refactor the code below, goal: ${sentence(i, 4)}\nKeep the behaviour identical.`),
+      ],
+      [10, 10],
+    ],
+  ])('%s', (_name, prompts, sizes) => {
+    expect(groupsOf(prompts).map((group) => group.length)).toEqual(sizes);
+  });
+
+  test.each([
+    [
+      'after a slot',
+      (word: string, first: boolean) => `Generate code for ${word} ${first ? 'quickly' : 'carefully'}.`,
+    ],
+    [
+      'before a slot',
+      (word: string, first: boolean) => `Generate ${first ? 'fast' : 'safe'} ${word} code now.`,
+    ],
+    [
+      'after a slot at the start',
+      (word: string, first: boolean) => `${word} ${first ? 'cache' : 'store'}: add a lookup.`,
+    ],
+  ])('a constant word right %s still makes two templates', (_name, render) => {
+    const prompts = Array.from({ length: 40 }, (_, i) => render(WORDS[(i * 7) % 10] as string, i % 3 === 0));
+    expect(groupsOf(prompts).map((group) => group.length)).toEqual([14, 26]);
+  });
+
+  test('a slot of forty lines of free text in a large vocabulary', () => {
+    const random = mulberry32(40);
+    const line = () => Array.from({ length: 8 }, () => `w${Math.floor(random() * 5000)}`).join(' ');
+    const prompts = Array.from(
+      { length: 30 },
+      () =>
+        `You are a careful senior engineer.\nRequirements:\n${Array.from({ length: 40 }, line).join('\n')}\nReturn only the code, no explanations.`,
+    );
+    expect(groupsOf(prompts).map((group) => group.length)).toEqual([30]);
+  });
+
+  test('near-duplicate templates stay apart even when interleaved', () => {
+    const prompts = Array.from({ length: 30 }, (_, i) =>
+      i % 3 === 0
+        ? `Create a model named ${WORDS[i % 10]}. All fields are optional.`
+        : `Create a model named ${WORDS[i % 10]}. All fields are required.`,
+    );
+    expect(groupsOf(prompts).map((group) => group.length)).toEqual([10, 20]);
+  });
+
+  test('partitions keep method names apart unless the templates read the same', () => {
+    const rows = [
+      ...Array.from({ length: 5 }, (_, i) => row(`Implement ${WORDS[i]} quickly.`, i, 'a_method')),
+      ...Array.from({ length: 5 }, (_, i) => row(`Document ${WORDS[i]} quickly.`, 5 + i, 'b_method')),
+    ];
+    expect(groupsOf(rows)).toEqual([
+      [0, 1, 2, 3, 4],
+      [5, 6, 7, 8, 9],
+    ]);
+  });
+});
+
+describe('the miner state', () => {
+  const rows = generateHistory({ seed: 11, rows: 600 });
+
+  test.each([0, 1, 299, 599, 600])(
+    'an incremental run resumed after %i rows ends where a full run ends',
+    (split) => {
+      const full = new PromptTemplateMiner();
+      const fullFingerprints = rows.map((each) => full.add(each));
+
+      const first = new PromptTemplateMiner();
+      const before = rows.slice(0, split).map((each) => first.add(each));
+      const saved = JSON.parse(JSON.stringify(first.exportState())) as PromptMinerState;
+      const resumed = new PromptTemplateMiner();
+      resumed.importState(saved);
+      const after = rows.slice(split).map((each) => resumed.add(each));
+
+      expect([...before, ...after]).toEqual(fullFingerprints);
+      expect(resumed.exportState()).toEqual(full.exportState());
+      expect(resumed.templates()).toEqual(full.templates());
+    },
+  );
+
+  test('prompts that follow no template keep the number of clusters bounded', () => {
+    const miner = new PromptTemplateMiner();
+    for (let i = 0; i < MAX_CLUSTERS_PER_PARTITION + 50; i += 1) {
+      miner.add(row(`${WORDS[i % 10]}${i} ${WORDS[(i * 3) % 10]}x${i} q${i}`, i));
+    }
+    expect(miner.exportState().partitions[0]?.clusters).toHaveLength(MAX_CLUSTERS_PER_PARTITION);
+  });
+
+  test.each([
+    ['null keys', { history_id: 'n', node_type: null, method_name: null, prompt_text: 'Hello there.' }],
+    ['an empty prompt', { history_id: 'e', node_type: 'service', method_name: 'm', prompt_text: '' }],
+  ])('%s', (_name, input) => {
+    const miner = new PromptTemplateMiner();
+    expect(miner.add(input)).toMatch(/^[0-9a-f]{32}$/);
+    expect(miner.add({ ...input, history_id: 'again' })).toBe(miner.match(input));
+  });
+
+  test('a state of another algorithm version is refused', () => {
+    const miner = new PromptTemplateMiner();
+    expect(() => miner.importState({ version: 'prompt-templates/0', partitions: [] })).toThrow(
+      /prompt-templates\/0/,
+    );
+  });
+
+  test('fingerprints are stable, versioned hashes and templates list slots, counts and examples', () => {
+    const one = new PromptTemplateMiner();
+    const two = new PromptTemplateMiner();
+    const prompts = Array.from({ length: 8 }, (_, i) => row(`Cover ${i + 2} cases of ${WORDS[i]} now.`, i));
+    const fingerprints = prompts.map((each) => one.add(each));
+    expect(prompts.map((each) => two.add(each))).toEqual(fingerprints);
+    expect(ALGORITHM_VERSION).toMatch(/^prompt-templates\/\d+$/);
+
+    const [template, ...others] = one.templates();
+    expect(others).toEqual([]);
+    expect(template).toEqual({
+      fingerprint: one.match(prompts[0] as PromptRow),
+      nodeType: 'service',
+      methodNames: ['generate'],
+      template: 'Cover <NUM> cases of <*> now.',
+      slots: ['<NUM>', '<*>'],
+      memberCount: 8,
+      exampleIds: ['r0', 'r1', 'r2', 'r3', 'r4'],
+    });
+    expect(template?.fingerprint).toMatch(/^[0-9a-f]{32}$/);
+  });
+});
+
+describe('accuracy on generated history', () => {
+  test.each([1, 2, 3, 4])('seed %i: grouping accuracy at least 0.95 over 3000 rows', (seed) => {
+    const rows = generateHistory({ seed, rows: 3000 });
+    const miner = new PromptTemplateMiner();
+    rows.forEach((each) => miner.add(each));
+    const score = scoreGrouping(
+      rows.map((each) => each.truth.templateId),
+      rows.map((each) => miner.match(each)),
+    );
+    expect(score.ga).toBeGreaterThanOrEqual(0.95);
+  });
+
+  test.each([5, 6])('seed %i: matching each batch of 500 after learning it groups as well', (seed) => {
+    const rows = generateHistory({ seed, rows: 3000 });
+    const miner = new PromptTemplateMiner();
+    const assigned: string[] = [];
+    for (let start = 0; start < rows.length; start += 500) {
+      const batch = rows.slice(start, start + 500);
+      batch.forEach((each) => miner.learn(each));
+      assigned.push(...batch.map((each) => miner.match(each)));
+    }
+    const score = scoreGrouping(
+      rows.map((each) => each.truth.templateId),
+      assigned,
+    );
+    expect(score.ga).toBeGreaterThanOrEqual(0.95);
+  });
+});
