@@ -1,0 +1,188 @@
+/**
+ * The names a piece of code binds itself: functions, classes, parameters, variables, loop targets,
+ * aliases. Code fingerprints turn them into positional placeholders (see `code-fingerprints.ts`).
+ */
+import { CLOSERS, OPENERS, type Token } from './code-tokenizer';
+
+/** Statement keywords after which a parenthesised group is a condition, not a parameter list. */
+const CONTROL_KEYWORDS = new Set([
+  'if',
+  'for',
+  'while',
+  'switch',
+  'return',
+  'await',
+  'typeof',
+  'elif',
+  'with',
+]);
+
+function matchingClose(tokens: readonly Token[], open: number): number {
+  let depth = 0;
+  for (let at = open; at < tokens.length; at += 1) {
+    const text = (tokens[at] as Token).text;
+    if (OPENERS.has(text)) depth += 1;
+    else if (CLOSERS.has(text)) {
+      depth -= 1;
+      if (depth === 0) return at;
+    }
+  }
+  return tokens.length - 1;
+}
+
+/** Names declared at depth 1 of the group `(`…`)` opening at `open`: parameters and destructured names. */
+function declaredInGroup(tokens: readonly Token[], open: number, bound: Set<string>): void {
+  const close = matchingClose(tokens, open);
+  let depth = 0;
+  for (let at = open; at <= close; at += 1) {
+    const token = tokens[at] as Token;
+    if (OPENERS.has(token.text)) depth += 1;
+    else if (CLOSERS.has(token.text)) depth -= 1;
+    const previous = tokens[at - 1]?.text;
+    if (
+      token.kind === 'name' &&
+      depth === 1 &&
+      (previous === '(' ||
+        previous === ',' ||
+        previous === '*' ||
+        previous === '**' ||
+        previous === '...' ||
+        previous === '{' ||
+        previous === '[')
+    ) {
+      bound.add(token.text);
+    }
+  }
+}
+
+/** The names the code binds itself (see `code-fingerprints.ts` for why those become placeholders). */
+export function boundNames(tokens: readonly Token[], keywords: ReadonlySet<string>): Set<string> {
+  const bound = new Set<string>();
+  const depths = bracketDepths(tokens);
+  tokens.forEach((token, at) => {
+    if (token.kind !== 'name') return;
+    const next = tokens[at + 1];
+    const previous = tokens[at - 1];
+    switch (token.text) {
+      case 'def':
+      case 'class':
+      case 'function':
+      case 'interface':
+      case 'enum':
+        if (next?.kind === 'name') bound.add(next.text);
+        if (token.text !== 'class' && token.text !== 'interface') {
+          const open = tokens.findIndex((candidate, index) => index > at && candidate.text === '(');
+          if (open > at && open <= at + 2) declaredInGroup(tokens, open, bound);
+        }
+        return;
+      case 'const':
+      case 'let':
+      case 'var':
+        if (next?.kind === 'name') bound.add(next.text);
+        else if (next?.text === '{' || next?.text === '[') declaredInGroup(tokens, at + 1, bound);
+        return;
+      case 'as':
+      case 'catch':
+        if (next?.kind === 'name') bound.add(next.text);
+        if (next?.text === '(' && tokens[at + 2]?.kind === 'name') bound.add((tokens[at + 2] as Token).text);
+        return;
+      case 'for':
+      case 'lambda':
+        for (let index = at + 1; index < tokens.length; index += 1) {
+          const target = tokens[index] as Token;
+          if (
+            target.text === 'in' ||
+            target.text === 'of' ||
+            target.text === ':' ||
+            target.kind === 'newline'
+          )
+            break;
+          if (target.kind === 'name' && !keywords.has(target.text)) bound.add(target.text);
+        }
+        return;
+      default:
+        break;
+    }
+    if (keywords.has(token.text) || previous?.text === '.' || previous?.text === '?.') return;
+    // An assignment target: `x = …`, `x: int = …`, `x += …`, `a, b = …` at statement level.
+    const statementLevel =
+      depths[at] === 0 &&
+      (previous === undefined ||
+        ['newline', 'indent', 'dedent'].includes(previous.kind) ||
+        [';', '{', '}', ','].includes(previous.text));
+    if (
+      statementLevel &&
+      next !== undefined &&
+      ['=', ':=', '+=', '-=', '*=', '/=', ',', ':'].includes(next.text)
+    ) {
+      if (next.text === ',' || next.text === ':') {
+        if (!isTupleOrAnnotatedTarget(tokens, at)) return;
+      }
+      bound.add(token.text);
+    }
+    // A TypeScript method or arrow function: `name(params) {`, `(params) =>`.
+    if (next?.text === '(' && !CONTROL_KEYWORDS.has(token.text)) {
+      const close = matchingClose(tokens, at + 1);
+      const after = tokens[returnTypeEnd(tokens, close + 1)]?.text;
+      if (
+        after === '{' &&
+        previous?.text !== '.' &&
+        (previous === undefined || statementLevel || previous.text === 'async')
+      ) {
+        bound.add(token.text);
+        declaredInGroup(tokens, at + 1, bound);
+      }
+    }
+  });
+  tokens.forEach((token, at) => {
+    if (token.text === '(' && !CONTROL_KEYWORDS.has(tokens[at - 1]?.text ?? '')) {
+      const close = matchingClose(tokens, at);
+      if (tokens[returnTypeEnd(tokens, close + 1)]?.text === '=>') declaredInGroup(tokens, at, bound);
+    }
+    // `x => …` (not a return type: `): number =>`).
+    const before = tokens[at - 1]?.text;
+    if (token.kind === 'name' && tokens[at + 1]?.text === '=>' && before !== ':' && before !== '|') {
+      bound.add(token.text);
+    }
+  });
+  return bound;
+}
+
+/** The bracket depth before each token, not counting `{}` (TypeScript blocks are statement level). */
+function bracketDepths(tokens: readonly Token[]): number[] {
+  const depths: number[] = [];
+  const stack: string[] = [];
+  for (const token of tokens) {
+    depths.push(stack.filter((opener) => opener !== '{').length);
+    if (OPENERS.has(token.text)) stack.push(token.text);
+    else if (CLOSERS.has(token.text)) stack.pop();
+  }
+  return depths;
+}
+
+/** Skips a TypeScript return type annotation (`: Promise<number>`) after a parameter list. */
+function returnTypeEnd(tokens: readonly Token[], from: number): number {
+  if (tokens[from]?.text !== ':') return from;
+  let at = from + 1;
+  while (at < tokens.length && at < from + 40) {
+    const token = tokens[at] as Token;
+    if (token.kind !== 'name' && !['<', '>', ',', '[', ']', '|', '&', '.', '?'].includes(token.text))
+      return at;
+    at += 1;
+  }
+  return at;
+}
+
+/** `a, b = …` or `x: int = …`: the statement reaches a top-level `=` before it ends. */
+function isTupleOrAnnotatedTarget(tokens: readonly Token[], start: number): boolean {
+  let depth = 0;
+  for (let at = start; at < tokens.length; at += 1) {
+    const token = tokens[at] as Token;
+    if (OPENERS.has(token.text)) depth += 1;
+    else if (CLOSERS.has(token.text)) depth -= 1;
+    if (depth < 0 || token.kind === 'newline' || token.kind === 'indent' || token.text === ';') return false;
+    if (depth === 0 && token.text === '=') return true;
+    if (depth === 0 && (token.text === 'in' || token.text === 'of')) return false;
+  }
+  return false;
+}

@@ -1,0 +1,189 @@
+/**
+ * Language detection and the small tokenizer behind code fingerprints (see `code-fingerprints.ts`):
+ * names, operators, string and number literals and, for Python, the layout tokens NEWLINE / INDENT /
+ * DEDENT.
+ */
+export type CodeLanguage = 'python' | 'typescript';
+
+type TokenKind = 'name' | 'string' | 'number' | 'op' | 'newline' | 'indent' | 'dedent';
+
+export interface Token {
+  readonly kind: TokenKind;
+  readonly text: string;
+}
+
+export const PYTHON_KEYWORDS = new Set(
+  (
+    'False None True and as assert async await break class continue def del elif else except finally for ' +
+    'from global if import in is lambda nonlocal not or pass raise return try while with yield match case'
+  ).split(' '),
+);
+export const TYPESCRIPT_KEYWORDS = new Set(
+  (
+    'break case catch class const continue debugger default delete do else enum export extends false finally ' +
+    'for function if import in instanceof new null return super switch this throw true try typeof var void ' +
+    'while with as implements interface let private protected public static yield async await of type ' +
+    'readonly declare abstract undefined constructor from'
+  ).split(' '),
+);
+const OPERATORS = [
+  '**=',
+  '//=',
+  '>>=',
+  '<<=',
+  '===',
+  '!==',
+  '...',
+  '**',
+  '//',
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  '->',
+  '=>',
+  '+=',
+  '-=',
+  '*=',
+  '/=',
+  '%=',
+  '&=',
+  '|=',
+  '^=',
+  '&&',
+  '||',
+  '??',
+  '?.',
+  ':=',
+  '<<',
+  '>>',
+];
+export const OPENERS = new Set(['(', '[', '{']);
+export const CLOSERS = new Set([')', ']', '}']);
+
+/** Guesses the language when the caller does not know it. */
+export function detectLanguage(code: string): CodeLanguage {
+  // Count signals of each language, the larger count wins; Python on a tie, as most code is Python.
+  // A line ending in `{` is no signal: Python dict literals do it too.
+  const count = (pattern: RegExp) => code.match(pattern)?.length ?? 0;
+  const python = count(
+    /^\s*(?:def |class \w+(?:\(.*\))?:|from [\w.]+ import |import [\w.]+\s*$|elif |except\b|#)|:\s*$|\bself\.|\bNone\b/gm,
+  );
+  const typescript = count(
+    /;\s*$|=>|===|^\s*(?:const|let|var|export|interface|function|\/\/)\b|\bthis\.|\b(?:null|undefined)\b/gm,
+  );
+  return typescript > python ? 'typescript' : 'python';
+}
+
+export function normaliseLanguage(language: string | undefined, code: string): CodeLanguage {
+  switch ((language ?? '').toLowerCase().replace(/[\s\d.]+$/, '')) {
+    case 'python':
+    case 'py':
+      return 'python';
+    case 'node':
+    case 'nodejs':
+    case 'typescript':
+    case 'ts':
+    case 'javascript':
+    case 'js':
+    case 'tsx':
+    case 'jsx':
+      return 'typescript';
+    default:
+      return detectLanguage(code);
+  }
+}
+
+// ------------------------------------------------------------------------------------- tokenizer
+
+const STRING_PREFIX = /^[rRbBuUfF]{1,2}(?=['"])/;
+
+/** The end (exclusive) of the string literal opening at `start` (quotes only, prefix excluded). */
+function stringEnd(code: string, start: number): number {
+  const quote = code[start] as string;
+  const triple = quote !== '`' && code.startsWith(quote.repeat(3), start);
+  const closing = triple ? quote.repeat(3) : quote;
+  let at = start + closing.length;
+  while (at < code.length) {
+    if (code[at] === '\\') at += 2;
+    else if (code.startsWith(closing, at)) return at + closing.length;
+    else if (!triple && quote !== '`' && code[at] === '\n') return at;
+    else at += 1;
+  }
+  return code.length;
+}
+export function tokenize(code: string, language: CodeLanguage): Token[] {
+  const python = language === 'python';
+  const tokens: Token[] = [];
+  const indents = [0];
+  let depth = 0;
+  let at = 0;
+  let lineStart = true;
+  while (at < code.length) {
+    if (lineStart && python && depth === 0) {
+      const indent = /^[ \t]*/.exec(code.slice(at, at + 200))?.[0] ?? '';
+      const rest = code[at + indent.length];
+      at += indent.length;
+      lineStart = false;
+      if (rest === '\n' || rest === '\r' || rest === '#' || rest === undefined) continue;
+      const width = indent.replace(/\t/g, '    ').length;
+      if (width > (indents[indents.length - 1] as number)) {
+        indents.push(width);
+        tokens.push({ kind: 'indent', text: 'INDENT' });
+      }
+      while (width < (indents[indents.length - 1] as number)) {
+        indents.pop();
+        tokens.push({ kind: 'dedent', text: 'DEDENT' });
+      }
+      continue;
+    }
+    const char = code[at] as string;
+    const rest = code.slice(at, at + 3);
+    if (char === '\n') {
+      if (python && depth === 0 && tokens.length > 0 && tokens[tokens.length - 1]?.kind !== 'newline') {
+        const last = tokens[tokens.length - 1];
+        if (last?.kind !== 'indent' && last?.kind !== 'dedent')
+          tokens.push({ kind: 'newline', text: 'NEWLINE' });
+      }
+      lineStart = true;
+      at += 1;
+    } else if (/\s/.test(char)) at += 1;
+    else if (char === '\\' && code[at + 1] === '\n') at += 2;
+    else if ((python && char === '#') || (!python && rest.startsWith('//'))) {
+      const end = code.indexOf('\n', at);
+      at = end < 0 ? code.length : end;
+    } else if (!python && rest.startsWith('/*')) {
+      const end = code.indexOf('*/', at + 2);
+      at = end < 0 ? code.length : end + 2;
+    } else if (char === '"' || char === "'" || char === '`' || (python && STRING_PREFIX.test(rest))) {
+      const prefix = python ? (STRING_PREFIX.exec(rest)?.[0].length ?? 0) : 0;
+      const end = stringEnd(code, at + prefix);
+      tokens.push({ kind: 'string', text: code.slice(at + prefix, end) });
+      at = end;
+    } else if (/\d/.test(char) || (char === '.' && /\d/.test(code[at + 1] ?? ''))) {
+      const number = /^[\d.]*[\w.]*/.exec(code.slice(at, at + 100))?.[0] ?? char;
+      tokens.push({ kind: 'number', text: number });
+      at += number.length;
+    } else if (/[A-Za-z_$]/.test(char)) {
+      const name = /^[\w$]+/.exec(code.slice(at, at + 200))?.[0] ?? char;
+      tokens.push({ kind: 'name', text: name });
+      at += name.length;
+    } else {
+      const operator = OPERATORS.find((candidate) => code.startsWith(candidate, at)) ?? char;
+      if (OPENERS.has(operator)) depth += 1;
+      if (CLOSERS.has(operator)) depth = Math.max(0, depth - 1);
+      tokens.push({ kind: 'op', text: operator });
+      at += operator.length;
+    }
+  }
+  if (python) {
+    // As Python's own tokenizer: the last line ends whether or not the file ends with a line break.
+    const last = tokens[tokens.length - 1];
+    if (last !== undefined && last.kind !== 'newline') tokens.push({ kind: 'newline', text: 'NEWLINE' });
+    while (indents.length > 1) {
+      indents.pop();
+      tokens.push({ kind: 'dedent', text: 'DEDENT' });
+    }
+  }
+  return tokens;
+}

@@ -1,0 +1,243 @@
+/**
+ * Alignment for the prompt-template miner (`prompt-templates.ts`): a longest common subsequence of two
+ * templates (a row is a template without gaps), and the test whether they belong together.
+ */
+
+/** A row joins a template when the LCS covers this share of the shorter of the two token sequences. */
+export const MIN_SIMILARITY = 0.5;
+/** Sequences at least this long (in constants) may also join on shared runs (`belongsTogether`). */
+export const LONG_SEQUENCE = 100;
+/** Shared constants in runs that make two long sequences one template. */
+export const MIN_SHARED_IN_RUNS = 12;
+const RUN_LENGTH = 3;
+
+/** A template token is a constant string or `null`, a gap. */
+export type Item = string | null;
+
+/** A row is a template without gaps: the same alignment merges a row into a template or two templates. */
+export interface Alignment {
+  /** Constants the two sides share. */
+  readonly matched: number;
+  /** Shared constants that sit in runs of RUN_LENGTH or more, contiguous on both sides. */
+  readonly inRuns: number;
+  readonly leftConstants: number;
+  readonly rightConstants: number;
+  /** The merged template. */
+  readonly items: Item[];
+  /** Per gap of the merged template: what it covers of each side. */
+  readonly leftRegions: Region[];
+  readonly rightRegions: Region[];
+}
+
+/** What one gap of the merged template covers of one side: its constants and its old gaps. */
+export type Region = readonly (string | { readonly gap: number })[];
+
+/** LCS of the constants of both sides (gaps never match); returns the matched index pairs. */
+function lcsPairs(left: readonly Item[], right: readonly Item[]): [number, number][] {
+  const leftAt: number[] = [];
+  left.forEach((item, index) => {
+    if (item !== null) leftAt.push(index);
+  });
+  const vocabulary = new Set(leftAt.map((index) => left[index] as string));
+  const rightAt: number[] = [];
+  right.forEach((item, index) => {
+    if (item !== null && vocabulary.has(item)) rightAt.push(index);
+  });
+  const rows = leftAt.length;
+  const cols = rightAt.length;
+  const width = cols + 1;
+  const table = new Uint32Array((rows + 1) * width);
+  for (let i = rows - 1; i >= 0; i -= 1) {
+    const item = left[leftAt[i] as number];
+    for (let j = cols - 1; j >= 0; j -= 1) {
+      table[i * width + j] =
+        item === right[rightAt[j] as number]
+          ? (table[(i + 1) * width + j + 1] as number) + 1
+          : Math.max(table[(i + 1) * width + j] as number, table[i * width + j + 1] as number);
+    }
+  }
+  const pairs: [number, number][] = [];
+  let i = 0;
+  let j = 0;
+  while (i < rows && j < cols) {
+    const here = table[i * width + j] as number;
+    // Among equally long alignments, let a gap the left side already has swallow the right side's
+    // tokens (a free-text line that happens to start like the next scaffold line), rather than
+    // matching early and opening a new gap further on.
+    const gapBefore = left[(leftAt[i] as number) - 1] === null;
+    if (gapBefore && (table[i * width + j + 1] as number) === here) j += 1;
+    else if (left[leftAt[i] as number] === right[rightAt[j] as number]) {
+      pairs.push([leftAt[i] as number, rightAt[j] as number]);
+      i += 1;
+      j += 1;
+    } else if ((table[(i + 1) * width + j] as number) >= (table[i * width + j + 1] as number)) i += 1;
+    else j += 1;
+  }
+  return pairs;
+}
+
+/** Cuts `items[from, to)` into a region, numbering its gaps from `gapCounter.next`. */
+function regionOf(items: readonly Item[], from: number, to: number, gapCounter: { next: number }): Region {
+  const region: (string | { gap: number })[] = [];
+  for (let at = from; at < to; at += 1) {
+    const item = items[at] as Item;
+    if (item === null) {
+      region.push({ gap: gapCounter.next });
+      gapCounter.next += 1;
+    } else region.push(item);
+  }
+  return region;
+}
+
+type RegionPair = [Region, Region];
+
+function isGap(part: Region[number] | undefined): part is { readonly gap: number } {
+  return part !== undefined && typeof part !== 'string';
+}
+
+/**
+ * Cuts one aligned region in two when the left side is a gap beside constants (or a slot beside a
+ * switch) and the right side is plain tokens: "for <*> quickly" against "for X carefully" keeps
+ * `<*>` for "X" and a second gap for "quickly"/"carefully", so a constant word next to a slot stays a
+ * switch between two templates instead of melting into the slot. `switches[gap]` holds a left gap's
+ * switch values (token lists), or null for a slot.
+ */
+function splitRegion(
+  left: Region,
+  right: Region,
+  switches: readonly (readonly string[][] | null)[],
+): RegionPair[] {
+  const whole: RegionPair[] = [[left, right]];
+  if (left.length < 2 || right.some(isGap)) return whole;
+  const tokens = right as readonly string[];
+  if (!left.some(isGap) && left.length === tokens.length) {
+    // Word-for-word substitutions: each position is its own gap until the values say otherwise.
+    return left.map((part, index): RegionPair => [[part], [tokens[index] as string]]);
+  }
+  const first = left[0];
+  const last = left[left.length - 1];
+  const constantsOnly = (parts: Region) => parts.every((part) => !isGap(part));
+  if (isGap(first) && constantsOnly(left.slice(1)) && tokens.length > left.length - 1) {
+    const cut = tokens.length - (left.length - 1);
+    return [
+      [[first], tokens.slice(0, cut)],
+      [left.slice(1), tokens.slice(cut)],
+    ];
+  }
+  if (isGap(last) && constantsOnly(left.slice(0, -1)) && tokens.length > left.length - 1) {
+    const cut = left.length - 1;
+    return [
+      [left.slice(0, -1), tokens.slice(0, cut)],
+      [[last], tokens.slice(cut)],
+    ];
+  }
+  if (left.length === 2 && isGap(first) && isGap(last)) {
+    const trailing = switchLength(switches[last.gap], tokens, 'suffix');
+    if (trailing !== null) {
+      const cut = tokens.length - trailing;
+      return [
+        [[first], tokens.slice(0, cut)],
+        [[last], tokens.slice(cut)],
+      ];
+    }
+    const leading = switchLength(switches[first.gap], tokens, 'prefix');
+    if (leading !== null) {
+      return [
+        [[first], tokens.slice(0, leading)],
+        [[last], tokens.slice(leading)],
+      ];
+    }
+  }
+  return whole;
+}
+
+/**
+ * How many of `tokens` a switch gap takes at one end: a known value found there (longest first), else
+ * the common length of its values; null when it is a slot or the tokens would leave the other gap empty.
+ */
+function switchLength(
+  values: readonly string[][] | null | undefined,
+  tokens: readonly string[],
+  end: 'prefix' | 'suffix',
+): number | null {
+  if (values === null || values === undefined || values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => b.length - a.length || a.join(' ').localeCompare(b.join(' ')));
+  for (const value of sorted) {
+    if (value.length >= tokens.length) continue;
+    const part =
+      end === 'suffix' ? tokens.slice(tokens.length - value.length) : tokens.slice(0, value.length);
+    if (part.every((token, index) => token === value[index])) return value.length;
+  }
+  const length = sorted[0]?.length ?? 0;
+  const sameLength = sorted.every((value) => value.length === length);
+  return sameLength && length > 0 && length < tokens.length ? length : null;
+}
+
+export function align(
+  left: readonly Item[],
+  right: readonly Item[],
+  switches: readonly (readonly string[][] | null)[] = [],
+): Alignment {
+  const pairs = lcsPairs(left, right);
+  const items: Item[] = [];
+  const leftRegions: Region[] = [];
+  const rightRegions: Region[] = [];
+  const leftGaps = { next: 0 };
+  const rightGaps = { next: 0 };
+  let leftAt = 0;
+  let rightAt = 0;
+  for (const [leftIndex, rightIndex] of [...pairs, [left.length, right.length] as [number, number]]) {
+    const leftRegion = regionOf(left, leftAt, leftIndex, leftGaps);
+    const rightRegion = regionOf(right, rightAt, rightIndex, rightGaps);
+    if (leftRegion.length > 0 || rightRegion.length > 0) {
+      for (const [leftPart, rightPart] of splitRegion(leftRegion, rightRegion, switches)) {
+        items.push(null);
+        leftRegions.push(leftPart);
+        rightRegions.push(rightPart);
+      }
+    }
+    if (leftIndex < left.length) items.push(left[leftIndex] as string);
+    leftAt = leftIndex + 1;
+    rightAt = rightIndex + 1;
+  }
+  return {
+    matched: pairs.length,
+    inRuns: tokensInRuns(pairs),
+    leftConstants: left.filter((item) => item !== null).length,
+    rightConstants: right.filter((item) => item !== null).length,
+    items,
+    leftRegions,
+    rightRegions,
+  };
+}
+
+/** Shared constants over the constants of the smaller side (Spell's LCS test, symmetric). */
+function similarity(alignment: Alignment): number {
+  const smaller = Math.min(alignment.leftConstants, alignment.rightConstants);
+  if (smaller === 0) return alignment.leftConstants === alignment.rightConstants ? 1 : 0;
+  return alignment.matched / smaller;
+}
+
+/**
+ * Whether a row or cluster belongs with another. Spell's share test, except between two long
+ * sequences: two raw prompts whose slots hold dozens of lines of free text share little in ratio
+ * however much scaffold they share, so there whole stretches of shared scaffold are the evidence.
+ */
+export function belongsTogether(alignment: Alignment): boolean {
+  if (similarity(alignment) >= MIN_SIMILARITY) return true;
+  const longSides = Math.min(alignment.leftConstants, alignment.rightConstants) >= LONG_SEQUENCE;
+  return longSides && alignment.inRuns >= MIN_SHARED_IN_RUNS;
+}
+
+/** Counts matched pairs that lie in runs of at least RUN_LENGTH pairs adjacent on both sides. */
+function tokensInRuns(pairs: readonly [number, number][]): number {
+  let total = 0;
+  let run = 0;
+  pairs.forEach(([left, right], index) => {
+    const previous = pairs[index - 1];
+    run = previous !== undefined && previous[0] === left - 1 && previous[1] === right - 1 ? run + 1 : 1;
+    if (run === RUN_LENGTH) total += RUN_LENGTH;
+    else if (run > RUN_LENGTH) total += 1;
+  });
+  return total;
+}

@@ -1,0 +1,174 @@
+/**
+ * Clusters of the prompt-template miner (`prompt-templates.ts`): one merged template and its variants,
+ * the per-gap values that tell a switch (constant per template) from a slot.
+ */
+import { type Alignment, align, belongsTogether, type Item, type Region } from './prompt-alignment';
+import { NEWLINE, SLOT } from './prompt-masking';
+
+/** A gap with at most this many distinct values is a switch (constant per template), not a slot. */
+export const MAX_SWITCH_VALUES = 3;
+/** Example history ids kept per template. */
+export const MAX_EXAMPLES = 5;
+
+interface Variant {
+  /** Per gap: its value for these rows (tokens joined by spaces), or null once the gap is a slot. */
+  values: (string | null)[];
+  count: number;
+  examples: string[];
+}
+
+export interface Cluster {
+  items: Item[];
+  variants: Variant[];
+}
+
+/** Per gap of a cluster: its switch values as token lists, or null once it is a slot. */
+function switchValues(cluster: Cluster): (string[][] | null)[] {
+  const gaps = cluster.items.filter((item) => item === null).length;
+  return Array.from({ length: gaps }, (_, gap) => {
+    const values = new Set<string>();
+    for (const variant of cluster.variants) {
+      const value = variant.values[gap];
+      if (value === null || value === undefined) return null;
+      values.add(value);
+    }
+    return [...values].map((value) => (value === '' ? [] : value.split(' ')));
+  });
+}
+
+/** The value a variant takes for a merged gap: its old gap values and the constants around them. */
+export function regionValue(region: Region, values: readonly (string | null)[]): string | null {
+  const parts: string[] = [];
+  for (const part of region) {
+    if (typeof part === 'string') parts.push(part);
+    else {
+      const value = values[part.gap];
+      if (value === null || value === undefined) return null;
+      if (value !== '') parts.push(value);
+    }
+  }
+  return parts.join(' ');
+}
+
+function variantKey(values: readonly (string | null)[]): string {
+  return JSON.stringify(values);
+}
+
+/** Merges variants with equal values, keeping first-seen order (counts add, examples stay oldest). */
+function mergeVariants(variants: readonly Variant[]): Variant[] {
+  const byKey = new Map<string, Variant>();
+  for (const variant of variants) {
+    const key = variantKey(variant.values);
+    const existing = byKey.get(key);
+    if (existing === undefined) byKey.set(key, { ...variant, examples: [...variant.examples] });
+    else {
+      existing.count += variant.count;
+      existing.examples = [...existing.examples, ...variant.examples].slice(0, MAX_EXAMPLES);
+    }
+  }
+  return [...byKey.values()];
+}
+
+/** Turns every gap with more than MAX_SWITCH_VALUES distinct values into a slot. */
+function settleSlots(variants: Variant[], gaps: number): Variant[] {
+  let settled = variants;
+  for (let gap = 0; gap < gaps; gap += 1) {
+    const distinct = new Set(settled.map((variant) => variant.values[gap]));
+    if (distinct.has(null) || distinct.size > MAX_SWITCH_VALUES) {
+      settled = settled.map((variant) => ({
+        ...variant,
+        values: variant.values.map((value, index) => (index === gap ? null : value)),
+      }));
+    }
+  }
+  return mergeVariants(settled);
+}
+
+function mapVariants(variants: readonly Variant[], regions: readonly Region[]): Variant[] {
+  return variants.map((variant) => ({
+    ...variant,
+    values: regions.map((region) => regionValue(region, variant.values)),
+  }));
+}
+
+/** The cluster holding both sides' rows under their merged template. */
+export function mergeClusters(left: Cluster, right: Cluster, alignment: Alignment): Cluster {
+  const gaps = alignment.items.filter((item) => item === null).length;
+  const variants = settleSlots(
+    [
+      ...mapVariants(left.variants, alignment.leftRegions),
+      ...mapVariants(right.variants, alignment.rightRegions),
+    ],
+    gaps,
+  );
+  return joinLineSeparatedGaps({ items: alignment.items, variants });
+}
+
+/**
+ * Gaps separated only by line breaks are one multi-line slot (`<*>\n<*>` → `<*>`): a line break is
+ * no scaffold, and left apart the second gap would hold whatever lines the alignment gave it.
+ */
+function joinLineSeparatedGaps(cluster: Cluster): Cluster {
+  const items: Item[] = [];
+  const regions: (string | { gap: number })[][] = [];
+  let gap = 0;
+  let at = 0;
+  while (at < cluster.items.length) {
+    if (cluster.items[at] !== null) {
+      items.push(cluster.items[at] as string);
+      at += 1;
+      continue;
+    }
+    const region: (string | { gap: number })[] = [{ gap }];
+    gap += 1;
+    at += 1;
+    while (cluster.items[at] === NEWLINE && cluster.items[at + 1] === null) {
+      region.push(NEWLINE, { gap });
+      gap += 1;
+      at += 2;
+    }
+    items.push(null);
+    regions.push(region);
+  }
+  if (regions.length === gap) return cluster;
+  return { items, variants: settleSlots(mapVariants(cluster.variants, regions), regions.length) };
+}
+
+export function rowCluster(tokens: readonly string[], historyId: string): Cluster {
+  return { items: [...tokens], variants: [{ values: [], count: 1, examples: [historyId] }] };
+}
+
+export function renderTemplate(items: readonly Item[], values: readonly (string | null)[]): string {
+  let gap = 0;
+  const tokens = items.map((item) => {
+    if (item !== null) return item;
+    const value = values[gap];
+    gap += 1;
+    return value ?? SLOT;
+  });
+  return tokens
+    .filter((token) => token !== '')
+    .join(' ')
+    .replace(/ ?\n ?/g, '\n');
+}
+
+interface Placement {
+  readonly clusterIndex: number;
+  readonly alignment: Alignment;
+}
+
+/** The cluster `items` fit best (most shared constants, then oldest) above MIN_SIMILARITY, or null. */
+export function bestPlacement(
+  clusters: readonly Cluster[],
+  items: readonly Item[],
+  skip = -1,
+): Placement | null {
+  let best: Placement | null = null;
+  clusters.forEach((cluster, clusterIndex) => {
+    if (clusterIndex === skip) return;
+    const alignment = align(cluster.items, items, switchValues(cluster));
+    if (!belongsTogether(alignment)) return;
+    if (best === null || alignment.matched > best.alignment.matched) best = { clusterIndex, alignment };
+  });
+  return best;
+}

@@ -1,0 +1,118 @@
+/**
+ * Masking for the prompt-template miner (`prompt-templates.ts`): pasted code, multi-line JSON and the
+ * row's own method name become single tokens before alignment, then the shared variable masks apply.
+ */
+import { maskVariables } from './masking';
+
+export const SLOT = '<*>';
+export const NEWLINE = '\n';
+
+const FENCED_BLOCK = /^[ \t]*(`{3,}|~{3,})[^\n]*\n[\s\S]*?^[ \t]*\1[ \t]*$/gm;
+const MAX_JSON_LINES = 2000;
+
+/** Replaces each multi-line JSON value that starts a line by `<JSON>` (it must parse). */
+function maskJsonBlocks(text: string): string {
+  const lines = text.split('\n');
+  const out: string[] = [];
+  let index = 0;
+  while (index < lines.length) {
+    const line = lines[index] as string;
+    const trimmed = line.trim();
+    const end = /^[[{]/.test(trimmed) ? jsonEnd(lines, index) : -1;
+    if (end >= 0) {
+      out.push('<JSON>');
+      index = end + 1;
+    } else {
+      out.push(line);
+      index += 1;
+    }
+  }
+  return out.join('\n');
+}
+
+/** The last line of a JSON value starting at line `start`, or -1. Bracket depth first, then a parse. */
+function jsonEnd(lines: readonly string[], start: number): number {
+  let depth = 0;
+  let inString = false;
+  const limit = Math.min(lines.length, start + MAX_JSON_LINES);
+  for (let index = start; index < limit; index += 1) {
+    const line = lines[index] as string;
+    for (let at = 0; at < line.length; at += 1) {
+      const char = line[at];
+      if (inString) {
+        if (char === '\\') at += 1;
+        else if (char === '"') inString = false;
+      } else if (char === '"') inString = true;
+      else if (char === '{' || char === '[') depth += 1;
+      else if (char === '}' || char === ']') depth -= 1;
+    }
+    if (depth <= 0) {
+      try {
+        JSON.parse(lines.slice(start, index + 1).join('\n'));
+        return index;
+      } catch {
+        return -1;
+      }
+    }
+  }
+  return -1;
+}
+
+/**
+ * A line that reads as source code rather than prose: it starts with a statement keyword or a
+ * decorator, is an indented call or assignment, is a comment, ends like a statement or a block, or is an assignment or a
+ * bare call. Prompt scaffolds are prose (and end sentences with `.` or `:`), so a run of such lines
+ * is a pasted-code slot even without a fence; masking it keeps LCS from anchoring on code tokens.
+ */
+const CODE_LINE = new RegExp(
+  [
+    String.raw`^\s*(?:def|class|import|from|return|if|elif|else|for|while|try|except|finally|with|raise|async|await|const|let|var|function|export|interface|public|private|protected|yield|lambda|pass)\b`,
+    String.raw`^\s*@\w`,
+    String.raw`^(?: {2,}|\t)[\w.]+(?:\(|\[|\.\w|\s*[-+*/]?=[^=])`,
+    String.raw`^\s*(?:#|//|/\*|\*)`,
+    String.raw`[;{}]\s*$`,
+    String.raw`^\s*[\w.[\]]+\s*(?:=|\+=|-=|\*=|:=)\s*\S`,
+    String.raw`^\s*[\w.]+\(.*\)\s*$`,
+  ].join('|'),
+);
+
+function maskCodeLines(text: string): string {
+  const out: string[] = [];
+  let inCode = false;
+  for (const line of text.split('\n')) {
+    // A blank line inside pasted code does not end it, nor does an indented line (a docstring, a
+    // wrapped argument list) that reads like no code on its own.
+    if (line.trim() === '') {
+      if (!inCode) out.push(line);
+    } else if (!CODE_LINE.test(line) && !(inCode && /^[ \t]/.test(line))) {
+      out.push(line);
+      inCode = false;
+    } else if (!inCode) {
+      out.push('<CODE>');
+      inCode = true;
+    }
+  }
+  return out.join('\n');
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The masked token sequence of a prompt: whitespace-separated tokens, line breaks as tokens. */
+export function promptTokens(promptText: string, methodName = ''): string[] {
+  let text = promptText.replace(/\r\n?/g, '\n').replace(FENCED_BLOCK, '<CODE>');
+  text = maskCodeLines(maskJsonBlocks(text));
+  if (methodName.length >= 3) {
+    text = text.replace(new RegExp(`(?<![\\w])${escapeRegExp(methodName)}(?![\\w])`, 'g'), SLOT);
+  }
+  text = maskVariables(text);
+  const tokens: string[] = [];
+  for (const line of text.split('\n')) {
+    const words = line.trim() === '' ? [] : line.trim().split(/\s+/);
+    if (words.length === 0) continue;
+    if (tokens.length > 0) tokens.push(NEWLINE);
+    tokens.push(...words);
+  }
+  return tokens;
+}
