@@ -57,14 +57,14 @@ describe('pnpm db:* against DATABASE_URL', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Applied CreateLlmMetricsTables1761868800000');
     expect(result.stdout).toContain('Applied AddPriceHistory1764892800000');
-    expect(await tables()).toHaveLength(6);
+    expect(await tables()).toHaveLength(10);
     expect((await run(['migrate'], env)).stdout).toContain('Already up to date.');
     expect((await run(['status'], env)).stdout).toContain('[applied] CreateLlmMetricsTables1761868800000');
 
     result = await run(['rollback'], env);
-    expect(result.stdout).toContain('Reverted AddPriceHistory1764892800000');
+    expect(result.stdout).toContain('Reverted AddReportViews1765000000001');
     expect(result.stdout).not.toContain('Reverted CreateLlmMetricsTables1761868800000');
-    expect(await tables()).toHaveLength(5);
+    expect(await tables()).toHaveLength(10);
 
     result = await run(['rollback', '--all'], env);
     expect(result.stdout).toContain('Reverted CreateLlmMetricsTables1761868800000');

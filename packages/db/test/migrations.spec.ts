@@ -54,7 +54,7 @@ describe('migrations', () => {
       expect(await readCatalog(dataSource)).toEqual(EMPTY_CATALOG);
       await migrate(dataSource);
       const migrated = await readCatalog(dataSource);
-      expect(migrated.tables).toHaveLength(5);
+      expect(migrated.tables).toHaveLength(9);
 
       await rollback(dataSource, { all: true });
       expect(await readCatalog(dataSource)).toEqual(EMPTY_CATALOG);
@@ -74,6 +74,8 @@ describe('migrations', () => {
       expect((await migrationStatus(dataSource)).map(({ name, applied }) => [name, applied])).toEqual([
         ['CreateLlmMetricsTables1761868800000', true],
         ['AddPriceHistory1764892800000', true],
+        ['AddReportRollups1765000000000', true],
+        ['AddReportViews1765000000001', true],
         ['BrokenMigration1900000000000', false],
       ]);
       expect(await readCatalog(dataSource)).toEqual(await readCatalog(db.dataSource));
@@ -95,8 +97,12 @@ describe('migrations', () => {
     await onEmptyDatabase(async (dataSource) => {
       expect(await rollback(dataSource, { all: false })).toEqual([]);
       await migrate(dataSource);
-      expect(await rollback(dataSource, { all: false })).toEqual(['AddPriceHistory1764892800000']);
-      expect(await rollback(dataSource, { all: true })).toEqual(['CreateLlmMetricsTables1761868800000']);
+      expect(await rollback(dataSource, { all: false })).toEqual(['AddReportViews1765000000001']);
+      expect(await rollback(dataSource, { all: true })).toEqual([
+        'AddReportRollups1765000000000',
+        'AddPriceHistory1764892800000',
+        'CreateLlmMetricsTables1761868800000',
+      ]);
       expect(await rollback(dataSource, { all: true })).toEqual([]);
     });
   });

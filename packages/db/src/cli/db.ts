@@ -14,6 +14,7 @@ import {
   type RepriceReport,
   repriceGenerations,
 } from '../reprice';
+import { runRollupRefresh } from './rollup-command';
 
 const USAGE = `Usage: llm-metrics-db <command>
 
@@ -21,6 +22,7 @@ Commands:
   migrate          apply every pending migration
   rollback [--all] revert the latest migration (or all of them)
   status           list migrations and whether each is applied
+  rollup           fold the metrics rows written since the last refresh into the hourly rollups
   serve            start the embedded PostgreSQL, migrate it and keep serving it until Ctrl-C
   reprice --tier T [--model M] --from D --to D [--apply] [--batch-size N]
                    recompute the cost of tier T's generations (of model M) created from --from
@@ -220,6 +222,7 @@ const COMMANDS = new Map<string, (values: Arguments) => (database: DatabaseHandl
   ],
   ['status', () => runStatus],
   ['serve', () => runServe],
+  ['rollup', () => async (database) => report(database, await withDataSource(database, runRollupRefresh))],
   [
     'reprice',
     (values) => {

@@ -16,6 +16,7 @@ export type CostStatus = (typeof COST_STATUSES)[number];
 // Declared DESC in the migration; TypeORM has no syntax for a descending key.
 @Index('idx_llm_metrics_created', ['created_at'])
 @Index('idx_llm_metrics_tier_model', ['tier', 'model_used'])
+@Index('idx_llm_metrics_insert_xid', ['insert_xid', 'id'])
 @Check('chk_llm_metrics_tokens_input', 'tokens_input >= 0')
 @Check('chk_llm_metrics_tokens_output', 'tokens_output >= 0')
 @Check('chk_llm_metrics_tokens_total', 'tokens_total >= 0')
@@ -166,4 +167,15 @@ export class LlmGenerationMetric {
     comment: 'The llm_price_versions row that priced this generation, when computed',
   })
   price_version_id!: string | null;
+
+  /** Set by the database on insert, never written by the application: the rollup watermark's key. */
+  @Column({
+    type: 'bigint',
+    default: () => 'llm_current_xid()',
+    insert: false,
+    update: false,
+    select: false,
+    comment: 'Transaction that inserted the row (xid8); the rollup watermark follows (insert_xid, id)',
+  })
+  insert_xid!: string;
 }

@@ -1,7 +1,19 @@
 import { CreateLlmMetricsTables1761868800000 } from './1761868800000-create-llm-metrics-tables';
 import { AddPriceHistory1764892800000 } from './1764892800000-add-price-history';
+import { AddReportRollups1765000000000 } from './1765000000000-add-report-rollups';
+import { AddReportViews1765000000001 } from './1765000000001-add-report-views';
 
-export { AddPriceHistory1764892800000, CreateLlmMetricsTables1761868800000 };
+export {
+  AddPriceHistory1764892800000,
+  AddReportRollups1765000000000,
+  AddReportViews1765000000001,
+  CreateLlmMetricsTables1761868800000,
+};
 
 /** Every migration, oldest first. Classes, not globs, so the CLI, Nest and jest share one list. */
-export const MIGRATIONS = [CreateLlmMetricsTables1761868800000, AddPriceHistory1764892800000] as const;
+export const MIGRATIONS = [
+  CreateLlmMetricsTables1761868800000,
+  AddPriceHistory1764892800000,
+  AddReportRollups1765000000000,
+  AddReportViews1765000000001,
+] as const;

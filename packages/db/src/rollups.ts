@@ -1,0 +1,163 @@
+import type { DataSource } from 'typeorm';
+
+/**
+ * Incremental hourly rollups of `llm_generation_metrics` (tables of migration
+ * `AddReportRollups1765000000000`).
+ *
+ * The watermark is a keyset on `(insert_xid, id)`: `insert_xid` is the id of the transaction that
+ * inserted the row. A batch only takes rows whose transaction is older than the oldest transaction
+ * still in progress anywhere (`pg_snapshot_xmin` of the statement's snapshot), so every row at or
+ * below the watermark is final: a transaction that commits late, whatever the order its rows were
+ * written in, has an xid at or above that bound and is folded by a later refresh. A row that arrives
+ * late with an old `created_at` is a new key above the watermark, so it lands in its old hour once.
+ * Cost: a long-running transaction anywhere on the server holds the watermark back (never wrong,
+ * only less rolled up); reports read rows above the watermark raw, so they stay fresh regardless.
+ */
+
+export const ROLLUP_NAME = 'metrics_hourly';
+export const DEFAULT_ROLLUP_BATCH_SIZE = 50_000;
+
+export interface RefreshOptions {
+  /** Rows folded per transaction (default 50,000). */
+  readonly batchSize?: number;
+}
+
+export interface RefreshResult {
+  readonly rowsFolded: number;
+  readonly batches: number;
+}
+
+/**
+ * Folds every final metrics row above the watermark into the hourly buckets, in batches of
+ * `batchSize` rows, each batch one transaction that upserts its buckets and moves the watermark.
+ * Idempotent; concurrent refreshes serialize on the watermark row.
+ */
+export async function refreshRollups(
+  dataSource: DataSource,
+  { batchSize = DEFAULT_ROLLUP_BATCH_SIZE }: RefreshOptions = {},
+): Promise<RefreshResult> {
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
+    throw new RangeError(`batchSize must be a positive integer (got ${batchSize})`);
+  }
+  let rowsFolded = 0;
+  let batches = 0;
+  for (;;) {
+    const folded = await dataSource.transaction(async (manager) => {
+      const [{ rows }] = await manager.query<[{ rows: number }]>(FOLD_BATCH_SQL, [ROLLUP_NAME, batchSize]);
+      return rows;
+    });
+    if (folded === 0) break;
+    rowsFolded += folded;
+    batches += 1;
+    if (folded < batchSize) break;
+  }
+  return { rowsFolded, batches };
+}
+
+/** Empties the rollups and folds every row again: the reference the incremental path must match. */
+export async function rebuildRollups(
+  dataSource: DataSource,
+  options: RefreshOptions = {},
+): Promise<RefreshResult> {
+  await dataSource.transaction(async (manager) => {
+    await manager.query(`SELECT 1 FROM llm_rollup_state WHERE name = $1 FOR UPDATE`, [ROLLUP_NAME]);
+    await manager.query(`TRUNCATE llm_metrics_hourly, llm_metrics_daily, llm_metrics_hourly_latency`);
+    await manager.query(
+      `UPDATE llm_rollup_state
+       SET watermark_xid = 0, watermark_id = '00000000-0000-0000-0000-000000000000', refreshed_at = now()
+       WHERE name = $1`,
+      [ROLLUP_NAME],
+    );
+  });
+  return refreshRollups(dataSource, options);
+}
+
+export interface RollupWatermark {
+  readonly insertXid: string;
+  readonly id: string;
+  readonly refreshedAt: Date | null;
+}
+
+export async function getRollupWatermark(dataSource: DataSource): Promise<RollupWatermark> {
+  const [row] = await dataSource.query<
+    [{ watermark_xid: string; watermark_id: string; refreshed_at: Date | null }]
+  >(`SELECT watermark_xid, watermark_id, refreshed_at FROM llm_rollup_state WHERE name = $1`, [ROLLUP_NAME]);
+  return { insertXid: row.watermark_xid, id: row.watermark_id, refreshedAt: row.refreshed_at };
+}
+
+/** The summed columns of a bucket and how a batch of raw rows `batch` computes each. */
+const BUCKET_SUMS: readonly (readonly [column: string, aggregate: string])[] = [
+  ['generations', 'count(*)'],
+  ['tokens_input', 'sum(tokens_input)'],
+  ['tokens_output', 'sum(tokens_output)'],
+  ['tokens_total', 'sum(tokens_total)'],
+  ['tokens_cached_input', 'coalesce(sum(tokens_cached_input), 0)'],
+  ['tokens_cache_write', 'coalesce(sum(tokens_cache_write), 0)'],
+  ['tokens_reasoning', 'coalesce(sum(tokens_reasoning), 0)'],
+  ['cost_usd', 'coalesce(sum(cost_usd), 0)'],
+  ['unpriced', "count(*) FILTER (WHERE cost_status = 'unpriced')"],
+  ['latency_ms_sum', 'sum(latency_ms::numeric)'],
+  ['syntax_valid_true', 'count(*) FILTER (WHERE syntax_valid)'],
+  ['syntax_valid_known', 'count(syntax_valid)'],
+  ['onex_compliant_true', 'count(*) FILTER (WHERE onex_compliant)'],
+  ['onex_compliant_known', 'count(onex_compliant)'],
+  ['has_type_hints_true', 'count(*) FILTER (WHERE has_type_hints)'],
+  ['has_type_hints_known', 'count(has_type_hints)'],
+  ['truncated_true', 'count(*) FILTER (WHERE truncated)'],
+  ['truncated_known', 'count(truncated)'],
+];
+
+/** Upserts the batch's sums into `table`, a bucket being `width` ('1 hour', '1 day') from a UTC origin. */
+function upsertBuckets(table: 'llm_metrics_hourly' | 'llm_metrics_daily', width: '1 hour' | '1 day'): string {
+  return `
+    INSERT INTO ${table} AS r (bucket_start, tier, model_used, node_type, service_name,
+      ${BUCKET_SUMS.map(([column]) => column).join(', ')})
+    SELECT date_bin('${width}', created_at, TIMESTAMPTZ '2000-01-01 00:00:00+00'), tier, model_used,
+      node_type, service_name, ${BUCKET_SUMS.map(([, aggregate]) => aggregate).join(', ')}
+    FROM batch
+    GROUP BY 1, 2, 3, 4, 5
+    ON CONFLICT ON CONSTRAINT ${table}_pkey DO UPDATE SET
+      ${BUCKET_SUMS.map(([column]) => `${column} = r.${column} + EXCLUDED.${column}`).join(',\n      ')}`;
+}
+
+/**
+ * One batch in one statement: lock the watermark, take the next final rows above it in key order,
+ * upsert their hourly and daily buckets and histogram bins, move the watermark to the last row taken.
+ */
+const FOLD_BATCH_SQL = `
+  WITH state AS (
+    SELECT watermark_xid, watermark_id FROM llm_rollup_state WHERE name = $1 FOR UPDATE
+  ),
+  batch AS (
+    SELECT m.*, date_bin('1 hour', m.created_at, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS bucket_start
+    FROM llm_generation_metrics m
+    -- Scalar subqueries, so the planner walks idx_llm_metrics_insert_xid in order and stops at $2.
+    WHERE (m.insert_xid, m.id) > ((SELECT watermark_xid FROM state), (SELECT watermark_id FROM state))
+      AND m.insert_xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+    ORDER BY m.insert_xid, m.id
+    LIMIT $2
+  ),
+  hours AS (${upsertBuckets('llm_metrics_hourly', '1 hour')}
+  ),
+  days AS (${upsertBuckets('llm_metrics_daily', '1 day')}
+  ),
+  bins AS (
+    INSERT INTO llm_metrics_hourly_latency AS h
+      (bucket_start, tier, model_used, node_type, service_name, bin, generations)
+    SELECT bucket_start, tier, model_used, node_type, service_name, llm_latency_bin(latency_ms), count(*)
+    FROM batch
+    GROUP BY 1, 2, 3, 4, 5, 6
+    ON CONFLICT ON CONSTRAINT llm_metrics_hourly_latency_pkey DO UPDATE SET
+      generations = h.generations + EXCLUDED.generations
+  ),
+  last_row AS (
+    SELECT insert_xid, id FROM batch ORDER BY insert_xid DESC, id DESC LIMIT 1
+  ),
+  advanced AS (
+    UPDATE llm_rollup_state s
+    SET watermark_xid = l.insert_xid, watermark_id = l.id, refreshed_at = now()
+    FROM last_row l
+    WHERE s.name = $1
+  )
+  SELECT count(*)::integer AS rows FROM batch
+`;
