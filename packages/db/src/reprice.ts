@@ -3,6 +3,7 @@ import { COST_STATUSES, type CostStatus } from './entities';
 import { formatDecimal, parseDecimal } from './decimal';
 import { DbError } from './errors';
 import { type Cost, loadPriceBook, type PriceBook } from './pricing';
+import { correctRolledUpCosts } from './rollups';
 
 export const DEFAULT_REPRICE_BATCH_SIZE = 1000;
 export const MAX_REPRICE_BATCH_SIZE = 10_000;
@@ -228,6 +229,10 @@ function batchParameters(filter: RowFilter, after: Cursor | null): unknown[] {
 }
 
 async function updateCosts(manager: EntityManager, changed: readonly Repriced[]): Promise<void> {
+  await correctRolledUpCosts(
+    manager,
+    changed.map(({ row, cost }) => ({ id: row.id, cost_usd: cost.cost_usd, cost_status: cost.cost_status })),
+  );
   await manager.query(
     `UPDATE llm_generation_metrics AS m
      SET cost_usd = u.cost_usd, cost_status = u.cost_status, price_version_id = u.price_version_id

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 /**
  * Incremental hourly rollups of `llm_generation_metrics` (tables of migration
@@ -160,4 +160,64 @@ const FOLD_BATCH_SQL = `
     WHERE s.name = $1
   )
   SELECT count(*)::integer AS rows FROM batch
+`;
+
+export interface CostCorrection {
+  readonly id: string;
+  readonly cost_usd: string | null;
+  readonly cost_status: string;
+}
+
+/**
+ * Keeps the rollups true when already folded rows get a new cost (repricing): the difference
+ * between each row's stored and new cost and unpriced flag is added to its hourly and daily
+ * buckets. Call it in the transaction that updates the rows, before the update; it locks the
+ * watermark, so no refresh folds these rows in between.
+ */
+export async function correctRolledUpCosts(
+  manager: EntityManager,
+  corrections: readonly CostCorrection[],
+): Promise<void> {
+  if (corrections.length === 0) return;
+  await manager.query(CORRECT_COSTS_SQL, [
+    ROLLUP_NAME,
+    corrections.map((correction) => correction.id),
+    corrections.map((correction) => correction.cost_usd),
+    corrections.map((correction) => correction.cost_status),
+  ]);
+}
+
+function correctBuckets(
+  table: 'llm_metrics_hourly' | 'llm_metrics_daily',
+  width: '1 hour' | '1 day',
+): string {
+  return `
+    UPDATE ${table} AS r
+    SET cost_usd = r.cost_usd + d.cost_delta, unpriced = r.unpriced + d.unpriced_delta
+    FROM (
+      SELECT date_bin('${width}', created_at, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS bucket_start,
+             tier, model_used, node_type, service_name,
+             sum(cost_delta) AS cost_delta, sum(unpriced_delta) AS unpriced_delta
+      FROM changes
+      GROUP BY 1, 2, 3, 4, 5
+    ) AS d
+    WHERE (r.bucket_start, r.tier, r.model_used, r.node_type, r.service_name)
+        = (d.bucket_start, d.tier, d.model_used, d.node_type, d.service_name)`;
+}
+
+const CORRECT_COSTS_SQL = `
+  WITH state AS (
+    SELECT watermark_xid, watermark_id FROM llm_rollup_state WHERE name = $1 FOR UPDATE
+  ),
+  changes AS (
+    SELECT m.created_at, m.tier, m.model_used, m.node_type, m.service_name,
+           coalesce(u.cost_usd, 0) - coalesce(m.cost_usd, 0) AS cost_delta,
+           (u.cost_status = 'unpriced')::integer - (m.cost_status = 'unpriced')::integer AS unpriced_delta
+    FROM unnest($2::uuid[], $3::numeric[], $4::varchar[]) AS u(id, cost_usd, cost_status)
+    JOIN llm_generation_metrics m ON m.id = u.id
+    WHERE (m.insert_xid, m.id) <= ((SELECT watermark_xid FROM state), (SELECT watermark_id FROM state))
+  ),
+  hours AS (${correctBuckets('llm_metrics_hourly', '1 hour')}
+  )
+  ${correctBuckets('llm_metrics_daily', '1 day')}
 `;
