@@ -4,33 +4,7 @@
  * `../shared/loghub-2k` next to the repository, or LOGHUB_DIR; without the data it says so and
  * reports nothing.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { GENERIC_DRAIN_OPTIONS } from '../src/mining/drain';
-import { formatScoreTable, meanScore, scoreLoghub } from '../src/mining/grouping-accuracy';
+import { benchmarkLoghub } from './loghub';
 
-const ID = 'M2';
-
-/** `$LOGHUB_DIR`, else the first `shared/loghub-2k` found walking up from this file. */
-function findLoghubDir(): string | undefined {
-  if (process.env.LOGHUB_DIR) return process.env.LOGHUB_DIR;
-  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'shared', 'loghub-2k');
-    if (existsSync(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-const loghubDir = findLoghubDir();
-if (loghubDir === undefined) {
-  console.log(`${ID} skipped: no shared/loghub-2k found above ${__dirname} (set LOGHUB_DIR)`);
-} else {
-  const scores = scoreLoghub(
-    (dataset) => readFileSync(path.join(loghubDir, `${dataset}_2k.log_structured.csv`), 'utf8'),
-    () => GENERIC_DRAIN_OPTIONS,
-  );
-  const mean = meanScore(scores);
-  console.log(`Drain on Loghub-2k, shipped generic configuration (${loghubDir})`);
-  console.log(formatScoreTable(scores));
-  console.log(`BENCH ${ID} ratio=${mean.ga.toFixed(4)} fga=${mean.fga.toFixed(4)}`);
-}
+benchmarkLoghub('M2', 'shipped generic configuration', () => GENERIC_DRAIN_OPTIONS);

@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { DataSource } from 'typeorm';
 import { describeDatabaseUrl, loadDatabaseConfig } from '../src/config';
 import { connectDataSource, openDatabase } from '../src/connection';
+import { isAlive } from '../src/embedded-postgres';
 import { migrate } from '../src/migrator';
 import { databaseUrl, queryServer, runOnServer } from '../src/testing/test-server';
 
@@ -117,15 +118,6 @@ async function dropLeftovers(serverUrl: string): Promise<void> {
     if (isAlive(pid)) continue;
     await runOnServer(serverUrl, `DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
     console.log(`dropped ${datname}, left over by an interrupted benchmark`);
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -16,7 +16,9 @@ import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { LLMMetricsCollector } from '../src/collector';
 import { copyLine } from '../src/copy-text';
+import { formatDecimal } from '../src/decimal';
 import { LlmGenerationMetric } from '../src/entities';
+import { seededRandom } from '../src/testing/seeded-random';
 import type { FinishReason, GenerationInput } from '../src/generation';
 import {
   type Measure,
@@ -288,7 +290,12 @@ async function expectFingerprint(
     if (g.cost_usd === null) unpriced += 1;
     else picoDollars += BigInt(g.cost_usd.replace('.', ''));
   }
-  const expected: Fingerprint = { rows: count, tokens: String(tokens), unpriced, cost: dollars(picoDollars) };
+  const expected: Fingerprint = {
+    rows: count,
+    tokens: String(tokens),
+    unpriced,
+    cost: formatDecimal(picoDollars, 12),
+  };
   if (JSON.stringify(actual) !== JSON.stringify(expected)) {
     throw new Error(`${path} left ${JSON.stringify(actual)} instead of ${JSON.stringify(expected)}`);
   }
@@ -377,7 +384,7 @@ const SESSIONS = 2_000;
 
 /** N generations of realistic traffic, the same for the same N on every machine. */
 function makeDataset(count: number): Dataset {
-  const random = mulberry32(SEED);
+  const random = seededRandom(SEED);
   const chance = (p: number): boolean => random() < p;
   const between = (low: number, high: number): number => low + Math.floor(random() * (high - low + 1));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
@@ -427,7 +434,7 @@ function makeDataset(count: number): Dataset {
       tokens_cache_write: cacheWrite,
       tokens_reasoning: reasoning,
       latency_ms: Math.round((120 + tokensOutput * model.msPerOutputToken * (0.6 + random())) * 10) / 10,
-      cost_usd: picoDollars === null ? null : dollars(picoDollars),
+      cost_usd: picoDollars === null ? null : formatDecimal(picoDollars, 12),
       syntax_valid: flag(),
       onex_compliant: flag(),
       has_type_hints: flag(),
@@ -440,24 +447,6 @@ function makeDataset(count: number): Dataset {
     });
   }
   return { generations, ids };
-}
-
-/** An amount of picodollars as the decimal string `cost_usd` holds (12 places). */
-function dollars(picoDollars: bigint): string {
-  const digits = picoDollars.toString().padStart(13, '0');
-  return `${digits.slice(0, -12)}.${digits.slice(-12)}`;
-}
-
-/** A small, fast, seedable PRNG (uniform in [0, 1)); deterministic across machines. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /** A version 4 UUID drawn from `random`. */

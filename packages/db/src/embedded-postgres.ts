@@ -158,12 +158,12 @@ async function portOfRunningServer(dataDir: string): Promise<number | undefined>
   return Number.isInteger(port) ? port : undefined;
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process exists, even one of another user (the postgres user, when we are not root). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    // EPERM: the process exists but belongs to another user (the postgres user, when we are not root).
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { getLatencyReport, type ReportGroupField } from '../src/reports';
 import { useTestDatabase } from '../src/testing';
-import { insertRandomMetrics, refreshUntilCaughtUp, seededRandom } from './report-fixtures';
+import { insertRandomMetrics, refreshUntilCaughtUp } from './report-fixtures';
+import { seededRandom } from '../src/testing';
 
 const db = useTestDatabase();
 

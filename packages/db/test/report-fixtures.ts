@@ -2,18 +2,6 @@ import type { DataSource } from 'typeorm';
 import type { ReportGroupField } from '../src/reports';
 import { refreshRollups, getRollupWatermark } from '../src/rollups';
 
-/** A deterministic PRNG (mulberry32): randomized data, same every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const TIERS = ['local', 'cloud_fast', 'cloud_premium'];
 const MODELS = ['glm-4.5', 'gpt-x', 'llama'];
 const NODE_TYPES = ['effect', 'compute', 'reducer'];

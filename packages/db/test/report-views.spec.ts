@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { useTestDatabase } from '../src/testing';
-import { insertRandomMetrics, refreshUntilCaughtUp, seededRandom } from './report-fixtures';
+import { insertRandomMetrics, refreshUntilCaughtUp } from './report-fixtures';
+import { seededRandom } from '../src/testing';
 
 const db = useTestDatabase();
 

@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, test } from '@jest/globals';
 import { getCostReport, type ReportGroupField } from '../src/reports';
 import { getRollupWatermark, rebuildRollups, refreshRollups } from '../src/rollups';
 import { useTestDatabase } from '../src/testing';
-import { insertRandomMetrics, rawCostReport, refreshUntilCaughtUp, seededRandom } from './report-fixtures';
+import { insertRandomMetrics, rawCostReport, refreshUntilCaughtUp } from './report-fixtures';
+import { seededRandom } from '../src/testing';
 
 const db = useTestDatabase();
 
