@@ -108,7 +108,7 @@ async function copyRows<Row>(
 
 /**
  * The idempotent path for retries: one transaction, a multi-row INSERT per table from column arrays
- * (`unnest`). Ids come from the client, so `ON CONFLICT (id) DO NOTHING` makes a retry after an
+ * (`unnest`). Ids come from the client, so `ON CONFLICT (id, created_at) DO NOTHING` makes a retry after an
  * unclear commit harmless.
  */
 export async function insertBatch(
@@ -146,7 +146,7 @@ const HISTORY_TYPES = [
   ...['bool', 'bool', 'text', 'bool', 'timestamptz'],
 ];
 
-/** `INSERT … SELECT * FROM unnest($1::t1[], …) ON CONFLICT (id) DO NOTHING` with one array per column. */
+/** `INSERT … SELECT * FROM unnest($1::t1[], …) ON CONFLICT (id, created_at) DO NOTHING` with one array per column. */
 function unnestInsert<Row>(
   target: string,
   types: readonly string[],
@@ -157,7 +157,7 @@ function unnestInsert<Row>(
   const arrays = types.map((_, column) => valueRows.map((row) => row[column]!));
   const unnest = types.map((type, column) => `$${column + 1}::${type}[]`).join(', ');
   return {
-    sql: `INSERT INTO ${target} SELECT * FROM unnest(${unnest}) ON CONFLICT (id) DO NOTHING`,
+    sql: `INSERT INTO ${target} SELECT * FROM unnest(${unnest}) ON CONFLICT (id, created_at) DO NOTHING`,
     parameters: arrays,
   };
 }

@@ -57,12 +57,14 @@ describe('pnpm db:* against DATABASE_URL', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Applied CreateLlmMetricsTables1761868800000');
     expect(result.stdout).toContain('Applied AddPriceHistory1764892800000');
-    expect(await tables()).toHaveLength(10);
+    expect(result.stdout).toContain('Applied PartitionByMonth1765100000000');
+    // 9 tables and the bookkeeping one, plus 5 partitions (default, this month, 3 ahead) of 2 tables.
+    expect(await tables()).toHaveLength(20);
     expect((await run(['migrate'], env)).stdout).toContain('Already up to date.');
     expect((await run(['status'], env)).stdout).toContain('[applied] CreateLlmMetricsTables1761868800000');
 
     result = await run(['rollback'], env);
-    expect(result.stdout).toContain('Reverted AddReportViews1765000000001');
+    expect(result.stdout).toContain('Reverted PartitionByMonth1765100000000');
     expect(result.stdout).not.toContain('Reverted CreateLlmMetricsTables1761868800000');
     expect(await tables()).toHaveLength(10);
 

@@ -54,7 +54,8 @@ describe('migrations', () => {
       expect(await readCatalog(dataSource)).toEqual(EMPTY_CATALOG);
       await migrate(dataSource);
       const migrated = await readCatalog(dataSource);
-      expect(migrated.tables).toHaveLength(9);
+      // 9 tables, two of them partitioned: a DEFAULT partition and this month's and the next 3 months' each.
+      expect(migrated.tables).toHaveLength(19);
 
       await rollback(dataSource, { all: true });
       expect(await readCatalog(dataSource)).toEqual(EMPTY_CATALOG);
@@ -76,6 +77,7 @@ describe('migrations', () => {
         ['AddPriceHistory1764892800000', true],
         ['AddReportRollups1765000000000', true],
         ['AddReportViews1765000000001', true],
+        ['PartitionByMonth1765100000000', true],
         ['BrokenMigration1900000000000', false],
       ]);
       expect(await readCatalog(dataSource)).toEqual(await readCatalog(db.dataSource));
@@ -97,8 +99,9 @@ describe('migrations', () => {
     await onEmptyDatabase(async (dataSource) => {
       expect(await rollback(dataSource, { all: false })).toEqual([]);
       await migrate(dataSource);
-      expect(await rollback(dataSource, { all: false })).toEqual(['AddReportViews1765000000001']);
+      expect(await rollback(dataSource, { all: false })).toEqual(['PartitionByMonth1765100000000']);
       expect(await rollback(dataSource, { all: true })).toEqual([
+        'AddReportViews1765000000001',
         'AddReportRollups1765000000000',
         'AddPriceHistory1764892800000',
         'CreateLlmMetricsTables1761868800000',

@@ -56,6 +56,12 @@ export class LlmGenerationHistory {
   })
   manual_edits_required!: boolean | null;
 
-  @CreateDateColumn({ type: 'timestamp with time zone', comment: 'When the generation was recorded' })
+  /** Part of the primary key, `(id, created_at)`: the table is partitioned by its month. */
+  @CreateDateColumn({
+    type: 'timestamp with time zone',
+    primary: true,
+    primaryKeyConstraintName: 'llm_generation_history_pkey',
+    comment: 'When the generation was recorded',
+  })
   created_at!: Date;
 }

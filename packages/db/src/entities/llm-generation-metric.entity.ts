@@ -133,7 +133,13 @@ export class LlmGenerationMetric {
   @Column({ type: 'integer', nullable: true, comment: 'Response length in characters' })
   response_length!: number | null;
 
-  @CreateDateColumn({ type: 'timestamp with time zone', comment: 'When the generation was recorded' })
+  /** Part of the primary key, `(id, created_at)`: the table is partitioned by its month. */
+  @CreateDateColumn({
+    type: 'timestamp with time zone',
+    primary: true,
+    primaryKeyConstraintName: 'llm_generation_metrics_pkey',
+    comment: 'When the generation was recorded',
+  })
   created_at!: Date;
 
   @Column({

@@ -2,12 +2,14 @@ import { CreateLlmMetricsTables1761868800000 } from './1761868800000-create-llm-
 import { AddPriceHistory1764892800000 } from './1764892800000-add-price-history';
 import { AddReportRollups1765000000000 } from './1765000000000-add-report-rollups';
 import { AddReportViews1765000000001 } from './1765000000001-add-report-views';
+import { PartitionByMonth1765100000000 } from './1765100000000-partition-by-month';
 
 export {
   AddPriceHistory1764892800000,
   AddReportRollups1765000000000,
   AddReportViews1765000000001,
   CreateLlmMetricsTables1761868800000,
+  PartitionByMonth1765100000000,
 };
 
 /** Every migration, oldest first. Classes, not globs, so the CLI, Nest and jest share one list. */
@@ -16,4 +18,5 @@ export const MIGRATIONS = [
   AddPriceHistory1764892800000,
   AddReportRollups1765000000000,
   AddReportViews1765000000001,
+  PartitionByMonth1765100000000,
 ] as const;
