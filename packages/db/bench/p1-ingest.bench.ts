@@ -14,6 +14,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { METRICS_COLUMNS } from '../src/batch-writes';
 import { LLMMetricsCollector } from '../src/collector';
 import { copyLine } from '../src/copy-text';
 import { formatDecimal } from '../src/decimal';
@@ -40,38 +41,6 @@ const END_OF_TRAFFIC_MS = Date.parse('2026-01-15T12:00:00.000Z');
 const THIRTY_DAYS_MS = 30 * 24 * 3600 * 1000;
 const COPY_CHUNK_ROWS = 1_000;
 const WARM_UP_ROWS = 2_000;
-
-/** The columns every path writes (the collector's INSERT list); `id` is made client-side. */
-const COLUMNS = [
-  'id',
-  'correlation_id',
-  'session_id',
-  'node_type',
-  'service_name',
-  'method_name',
-  'operation_type',
-  'tier',
-  'model_used',
-  'tokens_input',
-  'tokens_output',
-  'tokens_total',
-  'tokens_cached_input',
-  'tokens_cache_write',
-  'tokens_reasoning',
-  'latency_ms',
-  'cost_usd',
-  'cost_status',
-  'price_version_id',
-  'syntax_valid',
-  'onex_compliant',
-  'has_type_hints',
-  'security_issues',
-  'finish_reason',
-  'truncated',
-  'prompt_length',
-  'response_length',
-  'created_at',
-] as const;
 
 /**
  * A generation as the collector gets it, with every field given so that all three paths write
@@ -204,12 +173,12 @@ async function copyRows(client: Client, { generations, ids }: Dataset, count: nu
       yield chunk;
     }
   }
-  const copy = client.query(copyFrom(`COPY llm_generation_metrics (${COLUMNS.join(', ')}) FROM STDIN`));
+  const copy = client.query(copyFrom(`COPY llm_generation_metrics (${METRICS_COLUMNS}) FROM STDIN`));
   await pipeline(Readable.from(chunks()), copy);
   if (copy.rowCount !== count) throw new Error(`COPY wrote ${copy.rowCount} rows, not ${count}`);
 }
 
-/** One COPY text line of a generation, in the order of COLUMNS. */
+/** One COPY text line of a generation, in the order of the collector's METRICS_COLUMNS. */
 function generationLine(id: string, g: Generation): string {
   return copyLine([
     id,

@@ -7,7 +7,7 @@ import { type CopyValue, copyLine } from './copy-text';
 import type { HistoryRow, MetricsRow, PreparedGeneration } from './generation';
 
 /** The columns both write paths fill, in the order of `metricsValues`. */
-const METRICS_COLUMNS =
+export const METRICS_COLUMNS =
   'id, correlation_id, session_id, node_type, service_name, method_name, operation_type, tier, model_used, ' +
   'tokens_input, tokens_output, tokens_total, tokens_cached_input, tokens_cache_write, tokens_reasoning, ' +
   'latency_ms, cost_usd, cost_status, price_version_id, syntax_valid, onex_compliant, has_type_hints, ' +
