@@ -5,6 +5,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, freePort, queryServer, type TestDatabase } from '../src/testing';
+import { MIGRATIONS } from '../src/migrations';
 
 /** The compiled CLI behind `pnpm db:*`: the tests run what users run (turbo builds it first). */
 const CLI = path.resolve(__dirname, '..', 'dist', 'cli', 'db.js');
@@ -64,9 +65,7 @@ describe('pnpm db:* against DATABASE_URL', () => {
     expect((await run(['status'], env)).stdout).toContain('[applied] CreateLlmMetricsTables1761868800000');
 
     result = await run(['rollback'], env);
-    expect(result.stdout).toContain('Reverted PartitionByMonth1765100000000');
-    expect(result.stdout).not.toContain('Reverted CreateLlmMetricsTables1761868800000');
-    expect(await tables()).toHaveLength(10);
+    expect(result.stdout.match(/Reverted \w+/g)).toEqual([`Reverted ${MIGRATIONS.at(-1)?.name}`]);
 
     result = await run(['rollback', '--all'], env);
     expect(result.stdout).toContain('Reverted CreateLlmMetricsTables1761868800000');

@@ -46,15 +46,23 @@ describe('migration 5: monthly partitions', () => {
     const before = await connectDataSource(database.url, {
       migrations: [...MIGRATIONS.slice(0, MIGRATIONS.indexOf(AddReportViews1765000000001) + 1)],
     });
-    const after = await connectDataSource(database.url, { migrations: [...MIGRATIONS] });
+    const after = await connectDataSource(database.url, {
+      migrations: [...MIGRATIONS.slice(0, MIGRATIONS.indexOf(PartitionByMonth1765100000000) + 1)],
+    });
     try {
       await migrate(before);
       const instants = [...EDGES, new Date().toISOString()];
       const metrics = await Promise.all(
         instants.map((instant) => newGeneration(before, { created_at: new Date(instant) })),
       );
-      const history = await Promise.all(
-        instants.map((instant) => newHistory(before, { created_at: new Date(instant) })),
+      // Raw SQL: the entity already has columns that later migrations add.
+      const history = await before.query<{ id: string; created_at: Date }[]>(
+        `INSERT INTO llm_generation_history (correlation_id, node_type, method_name, prompt_text,
+           generated_code, quality_score, validation_passed, created_at)
+         SELECT gen_random_uuid(), 'effect', 'm', 'p', 'c', 0.9, true, instant
+         FROM unnest($1::timestamptz[]) AS instant
+         RETURNING id, created_at`,
+        [instants],
       );
       await before.query(
         `INSERT INTO llm_generation_metrics (correlation_id, node_type, service_name, method_name, tier,

@@ -10,6 +10,7 @@ import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn 
 @Index('idx_llm_history_quality', ['quality_score'])
 @Index('idx_llm_history_node_type', ['node_type'])
 @Index('idx_llm_history_validation_quality', ['validation_passed', 'quality_score'])
+@Index('idx_llm_history_insert_xid', ['insert_xid', 'id'])
 @Check('chk_llm_history_quality_score', 'quality_score >= 0 AND quality_score <= 1')
 export class LlmGenerationHistory {
   @PrimaryGeneratedColumn('uuid', {
@@ -64,4 +65,15 @@ export class LlmGenerationHistory {
     comment: 'When the generation was recorded',
   })
   created_at!: Date;
+
+  /** Set by the database on insert, never written by the application: the key of history watermarks. */
+  @Column({
+    type: 'bigint',
+    default: () => 'llm_current_xid()',
+    insert: false,
+    update: false,
+    select: false,
+    comment: 'Transaction that inserted the row (xid8); watermarks over history follow (insert_xid, id)',
+  })
+  insert_xid!: string;
 }

@@ -3,8 +3,10 @@ import { AddPriceHistory1764892800000 } from './1764892800000-add-price-history'
 import { AddReportRollups1765000000000 } from './1765000000000-add-report-rollups';
 import { AddReportViews1765000000001 } from './1765000000001-add-report-views';
 import { PartitionByMonth1765100000000 } from './1765100000000-partition-by-month';
+import { AddHistoryInsertXid1765150000000 } from './1765150000000-add-history-insert-xid';
 
 export {
+  AddHistoryInsertXid1765150000000,
   AddPriceHistory1764892800000,
   AddReportRollups1765000000000,
   AddReportViews1765000000001,
@@ -19,4 +21,5 @@ export const MIGRATIONS = [
   AddReportRollups1765000000000,
   AddReportViews1765000000001,
   PartitionByMonth1765100000000,
+  AddHistoryInsertXid1765150000000,
 ] as const;
