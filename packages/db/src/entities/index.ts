@@ -1,3 +1,5 @@
+import { API_KEY_ROLES, type ApiKeyRole, LlmApiKey } from './llm-api-key.entity';
+import { LlmAuditLog } from './llm-audit-log.entity';
 import { LlmContextWindow } from './llm-context-window.entity';
 import { LlmGenerationHistory } from './llm-generation-history.entity';
 import { COST_STATUSES, type CostStatus, LlmGenerationMetric } from './llm-generation-metric.entity';
@@ -5,6 +7,10 @@ import { LlmPattern, PATTERN_TYPES, type PatternType } from './llm-pattern.entit
 import { LlmPriceVersion } from './llm-price-version.entity';
 
 export {
+  API_KEY_ROLES,
+  type ApiKeyRole,
+  LlmApiKey,
+  LlmAuditLog,
   COST_STATUSES,
   type CostStatus,
   LlmContextWindow,
@@ -23,4 +29,6 @@ export const ENTITIES = [
   LlmGenerationHistory,
   LlmPattern,
   LlmPriceVersion,
+  LlmApiKey,
+  LlmAuditLog,
 ] as const;
