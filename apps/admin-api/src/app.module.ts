@@ -1,13 +1,26 @@
 import { createDataSourceOptions, type DatabaseHandle } from '@llm-metrics/db/connection';
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { AuthModule } from './auth/auth.module';
+import { ThrottlerByKeyGuard } from './auth/throttler-by-key.guard';
+import { ApiExceptionFilter } from './common/api-exception.filter';
+import { assignRequestId } from './common/request-id';
+import type { ApiConfig } from './config';
+import { HealthModule } from './health/health.module';
 
 const DATABASE_HANDLE = Symbol('DATABASE_HANDLE');
 
 export interface AppModuleOptions {
   /** The server opened at boot (`DATABASE_URL` or the embedded one); the module closes it on shutdown. */
   readonly database: DatabaseHandle;
+  /** The configuration parsed at boot (`loadApiConfig`). */
+  readonly config: ApiConfig;
 }
 
 @Module({})
@@ -17,13 +30,37 @@ export class AppModule implements OnApplicationShutdown {
     @Inject(DATABASE_HANDLE) private readonly database: DatabaseHandle,
   ) {}
 
-  static forRoot(options: AppModuleOptions): DynamicModule {
+  static forRoot({ database, config }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        TypeOrmModule.forRootAsync({ useFactory: () => createDataSourceOptions(options.database.url) }),
+        // Already validated by loadApiConfig; ConfigService hands it to the features.
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: true,
+          ignoreEnvVars: true,
+          load: [() => config],
+        }),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            genReqId: assignRequestId,
+            // Keys and sessions never reach the log.
+            redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'],
+          },
+        }),
+        ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.rateLimitPerMinute }]),
+        TypeOrmModule.forRootAsync({ useFactory: () => createDataSourceOptions(database.url) }),
+        AuthModule,
+        HealthModule,
       ],
-      providers: [{ provide: DATABASE_HANDLE, useValue: options.database }],
+      providers: [
+        { provide: DATABASE_HANDLE, useValue: database },
+        // Guards run in this order: who is calling, then how often.
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_GUARD, useClass: ThrottlerByKeyGuard },
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+      ],
     };
   }
 

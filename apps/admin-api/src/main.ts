@@ -2,10 +2,10 @@ import 'reflect-metadata';
 import { describeDatabaseUrl, loadDatabaseConfig } from '@llm-metrics/db/config';
 import { openDatabase } from '@llm-metrics/db/connection';
 import { DbError } from '@llm-metrics/db/errors';
-import { type INestApplication, Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app.module';
+import { Logger } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadApiConfig } from './config';
+import { createApp } from './create-app';
 
 const EXIT_FAILED = 1;
 const EXIT_BAD_CONFIG = 2;
@@ -13,15 +13,13 @@ const EXIT_BAD_CONFIG = 2;
 async function main(): Promise<void> {
   const config = loadApiConfig();
   const database = await openDatabase(loadDatabaseConfig());
-  let app: INestApplication;
+  let app: NestExpressApplication;
   try {
-    // abortOnError off: a failed start reaches the handler below instead of a bare process.exit.
-    app = await NestFactory.create(AppModule.forRoot({ database }), { abortOnError: false });
+    app = await createApp({ database, config });
   } catch (error) {
     await database.close();
     throw error;
   }
-  app.enableShutdownHooks();
   try {
     await app.listen(config.port, '0.0.0.0');
   } catch (error) {

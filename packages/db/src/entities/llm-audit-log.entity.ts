@@ -44,10 +44,10 @@ export class LlmAuditLog {
   entity_id!: string;
 
   @Column({ type: 'jsonb', nullable: true, comment: 'The row before the change; NULL for a creation' })
-  before!: unknown;
+  before!: object | null;
 
   @Column({ type: 'jsonb', nullable: true, comment: 'The row after the change; NULL for a deletion' })
-  after!: unknown;
+  after!: object | null;
 
   @Column({
     type: 'varchar',

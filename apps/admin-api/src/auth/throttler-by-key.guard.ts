@@ -1,0 +1,16 @@
+import { Injectable } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import type { Request } from 'express';
+
+/**
+ * Rate limits per API key when the request has one (it runs after {@link ApiKeyGuard}), otherwise per
+ * client address: many services behind one NAT must not share a budget.
+ */
+@Injectable()
+export class ThrottlerByKeyGuard extends ThrottlerGuard {
+  protected override getTracker(request: Record<string, unknown>): Promise<string> {
+    const { principal, ip } = request as unknown as Request;
+    if (principal !== undefined) return Promise.resolve(`key:${principal.id ?? principal.name}`);
+    return Promise.resolve(`ip:${ip ?? 'unknown'}`);
+  }
+}

@@ -1,0 +1,32 @@
+import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ApiException, type FieldErrorDto } from './api-error';
+
+/**
+ * The global pipe: unknown fields are refused (not silently dropped), values are converted to the DTO's
+ * types, and every failure names its field by a dotted path (`items.3.tokens_input`).
+ */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    stopAtFirstError: true,
+    exceptionFactory: (errors) => {
+      const fields = flatten(errors);
+      const summary = fields.map(({ field, message }) => `${field} ${message}`).join('; ');
+      return new ApiException(400, summary || 'Invalid input', fields);
+    },
+  });
+}
+
+function flatten(errors: readonly ValidationError[], prefix = ''): FieldErrorDto[] {
+  return errors.flatMap((error) => {
+    const field = prefix === '' ? error.property : `${prefix}.${error.property}`;
+    const own = Object.values(error.constraints ?? {}).map((message) => ({
+      field,
+      // class-validator starts each message with the property name; the field says it already.
+      message: message.startsWith(`${error.property} `) ? message.slice(error.property.length + 1) : message,
+    }));
+    return [...own, ...flatten(error.children ?? [], field)];
+  });
+}
