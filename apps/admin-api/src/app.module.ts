@@ -13,6 +13,7 @@ import { ApiExceptionFilter } from './common/api-exception.filter';
 import { assignRequestId } from './common/request-id';
 import type { ApiConfig } from './config';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { RepriceModule } from './reprice/reprice.module';
 import { TiersModule } from './tiers/tiers.module';
 
@@ -57,6 +58,7 @@ export class AppModule implements OnApplicationShutdown {
         HealthModule,
         TiersModule,
         RepriceModule,
+        MetricsModule,
       ],
       providers: [
         { provide: DATABASE_HANDLE, useValue: database },

@@ -84,7 +84,7 @@ describe('the server process', () => {
     expect(result.stderr).toContain('--bogus');
   });
 
-  test('with DATABASE_URL, PORT and ADMIN_API_KEY it serves that database, prints where, and stops on SIGINT', async () => {
+  test('with DATABASE_URL, PORT and ADMIN_API_KEY it serves that database, prints where, logs no key, stops on SIGINT', async () => {
     const port = await freePort();
     const adminKey = 'process-test-admin-key-0123456789';
     const child = spawn(process.execPath, [MAIN], {
@@ -93,7 +93,7 @@ describe('the server process', () => {
         DATABASE_URL: db.url,
         PORT: String(port),
         ADMIN_API_KEY: adminKey,
-        LOG_LEVEL: 'warn',
+        LOG_LEVEL: 'info',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -101,23 +101,40 @@ describe('the server process', () => {
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const url = `http://127.0.0.1:${port}`;
+    const keys = [adminKey, 'an-unknown-key-that-must-not-be-logged'];
     try {
       for (let attempt = 0; attempt < 300 && !output.includes('Press Ctrl-C'); attempt += 1) {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       expect(output).toContain(`URL:        http://localhost:${port}`);
       expect(output).toContain(`API docs:   http://localhost:${port}/docs`);
-      expect(output).not.toContain(adminKey);
-      const health = await fetch(`http://127.0.0.1:${port}/health`);
-      expect(health.status).toBe(200);
-      const tiers = await fetch(`http://127.0.0.1:${port}/api/v1/tiers`, {
-        headers: { Authorization: `Bearer ${adminKey}` },
-      });
+      expect((await fetch(`${url}/health`)).status).toBe(200);
+      const tiers = await fetch(`${url}/api/v1/tiers`, { headers: { Authorization: `Bearer ${adminKey}` } });
       expect(tiers.status).toBe(200);
+
+      // A stored key, shown in its creation response, then used in either header; an unknown one refused.
+      const created = await fetch(`${url}/api/v1/api-keys`, {
+        method: 'POST',
+        headers: { 'X-API-Key': adminKey, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'log test', role: 'viewer' }),
+      });
+      const { key } = (await created.json()) as { key: string };
+      keys.push(key);
+      expect((await fetch(`${url}/metrics`, { headers: { Authorization: `Bearer ${key}` } })).status).toBe(
+        200,
+      );
+      expect((await fetch(`${url}/api/v1/tiers`, { headers: { 'X-API-Key': key } })).status).toBe(200);
+      const refused = await fetch(`${url}/api/v1/tiers`, { headers: { Authorization: `Bearer ${keys[1]}` } });
+      expect(refused.status).toBe(401);
+      await new Promise((resolve) => setTimeout(resolve, 300));
     } finally {
       child.kill('SIGINT');
     }
     expect(await exited).not.toBe(1);
-    expect(output).not.toContain(adminKey);
+    // The requests were logged (with the request id), the keys were not.
+    expect(output).toContain('"url":"/api/v1/tiers"');
+    expect(output).toMatch(/"authorization":"\[Redacted\]"/);
+    for (const secret of keys) expect(output).not.toContain(secret);
   }, 60_000);
 });
