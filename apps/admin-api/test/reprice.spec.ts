@@ -5,7 +5,7 @@ import { TEST_ADMIN_KEY, useTestApp } from './harness';
 
 const api = useTestApp();
 const admin = { Authorization: `Bearer ${TEST_ADMIN_KEY}` };
-const RANGE = { from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z' };
+const RANGE = { from: '2026-01-01', to: '2026-02-01T02:00:00+02:00' };
 
 /** A tier priced at 1 USD per 1M tokens since 2025, with two generations of 1M input tokens in January. */
 async function arrange(tier: string): Promise<string[]> {
@@ -103,6 +103,7 @@ describe('POST /api/v1/reprice', () => {
     [{ tier: 'local', from: RANGE.to, to: RANGE.from }, 'to'],
     [{ tier: 'local', from: 'not a date', to: RANGE.to }, 'from'],
     [{ tier: 'local', from: RANGE.from }, 'to'],
+    [{ tier: 'local', from: '2026-01-01T00:00:00', to: RANGE.to }, 'from'],
     [{ tier: 'BAD', ...RANGE }, 'tier'],
     [{ ...RANGE }, 'tier'],
     [{ tier: 'local', ...RANGE, batch_size: 0 }, 'batch_size'],

@@ -159,6 +159,8 @@ describe('creating a tier', () => {
     [{ cost_per_1m_output_usd: '99999999999' }, 'cost_per_1m_output_usd'],
     [{ cost_per_1m_cached_input_usd: '-1' }, 'cost_per_1m_cached_input_usd'],
     [{ effective_from: 'yesterday' }, 'effective_from'],
+    [{ effective_from: '2026-01-01T00:00:00' }, 'effective_from'],
+    [{ effective_from: '2026-02-30' }, 'effective_from'],
     [{ supports_streaming: 'yes' }, 'supports_streaming'],
     [{ is_active: null }, 'is_active'],
     [{ price: '1' }, 'price'],
@@ -302,4 +304,43 @@ describe('deleting a tier', () => {
       after: { is_active: false },
     });
   });
+});
+
+describe('hostile input', () => {
+  const bodies: [string, unknown][] = [
+    ['an array', []],
+    ['a string', 'tier'],
+    ['nested junk', { tier: { $ne: null }, model_name: ['a'], max_tokens: { value: 1 } }],
+    ['a huge number', { ...newTier('huge'), max_tokens: 1e308 }],
+    ['NaN spelled out', { ...newTier('nan'), cost_per_1m_input_usd: 'NaN' }],
+    ['an instant PostgreSQL cannot hold', { ...newTier('far'), effective_from: '+275760-09-13T00:00:00Z' }],
+    ['an ancient price change', { cost_per_1m_input_usd: '1', effective_from: '0001-01-01T00:00:00Z' }],
+    [
+      'a price change beyond JavaScript dates',
+      { cost_per_1m_input_usd: '1', effective_from: '+275761-01-01T00:00:00Z' },
+    ],
+    ['a prototype key', JSON.parse('{"__proto__": {"is_active": false}, "tier": "proto"}') as unknown],
+  ];
+
+  test.each(bodies)(
+    '%s is a 4xx on every write route, never a 5xx, and writes nothing',
+    async (_name, body) => {
+      const tiers = await api.dataSource.getRepository(LlmContextWindow).count();
+      const versions = await api.dataSource.getRepository(LlmPriceVersion).count();
+      for (const call of [
+        () => api.http.post('/api/v1/tiers'),
+        () => api.http.patch('/api/v1/tiers/local'),
+        () => api.http.post('/api/v1/reprice'),
+      ]) {
+        const response = await call()
+          .set(admin)
+          .send(body as object);
+        expect(response.status).toBeGreaterThanOrEqual(400);
+        expect(response.status).toBeLessThan(500);
+        expect(response.body).toMatchObject({ status: response.status, code: expect.any(String) });
+      }
+      expect(await api.dataSource.getRepository(LlmContextWindow).count()).toBe(tiers);
+      expect(await api.dataSource.getRepository(LlmPriceVersion).count()).toBe(versions);
+    },
+  );
 });

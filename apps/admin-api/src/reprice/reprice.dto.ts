@@ -1,10 +1,9 @@
 import { MAX_REPRICE_BATCH_SIZE } from '@llm-metrics/db/reprice';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsISO8601, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsInstant } from '../common/instant';
 import { IsOmittable } from '../common/validation';
 import { TIER_NAME } from '../tiers/tiers.dto';
-
-const ISO = { strict: true, strictSeparator: true } as const;
 
 export class RepriceRequestDto {
   @ApiProperty({ description: 'Tier whose generations are repriced', example: 'cloud_fast', maxLength: 50 })
@@ -24,11 +23,11 @@ export class RepriceRequestDto {
   model?: string;
 
   @ApiProperty({ description: 'First created_at included (ISO-8601)', format: 'date-time' })
-  @IsISO8601(ISO)
+  @IsInstant()
   from!: string;
 
   @ApiProperty({ description: 'First created_at excluded (ISO-8601); later than from', format: 'date-time' })
-  @IsISO8601(ISO)
+  @IsInstant()
   to!: string;
 
   @ApiPropertyOptional({

@@ -1,16 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsBoolean,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  Max,
-  Min,
-} from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { IsPrice } from '../common/decimal';
+import { IsInstant } from '../common/instant';
 import { IsOmittable } from '../common/validation';
 
 /** `varchar(50)`: lower-case letters, digits, `_`, `-` and `.`, starting with a letter or digit. */
@@ -19,7 +10,7 @@ const INT4_MAX = 2_147_483_647;
 
 const PRICE_EXAMPLE = '0.25';
 const EFFECTIVE_FROM =
-  'When the new price starts to apply (ISO-8601 with an offset); default now. A future instant ' +
+  'When the new price starts to apply (ISO-8601 date, UTC, or date-time with an offset); default now. A future instant ' +
   'schedules the change; generations already recorded keep their cost either way';
 
 /** The prices a change may set; shared by creation and update. */
@@ -56,7 +47,7 @@ class PriceFields {
 
   @ApiPropertyOptional({ description: EFFECTIVE_FROM, format: 'date-time' })
   @IsOmittable()
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsInstant()
   effective_from?: string;
 }
 
