@@ -22,7 +22,8 @@ const pnpm = findOrInstallPnpm();
 run(pnpm, ['install', '--frozen-lockfile', '--prefer-offline']);
 if (command === 'start') {
   run(pnpm, ['build']);
-  handOver(process.execPath, ['packages/db/dist/cli/db.js', 'serve']);
+  // The admin API: embedded database (unless DATABASE_URL), migrations, demo data once, then the routes.
+  handOver(process.execPath, ['apps/admin-api/dist/main.js', ...process.argv.slice(3)]);
 } else {
   handOver(pnpm, ['exec', 'turbo', 'run', 'test']);
 }

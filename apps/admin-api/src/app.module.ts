@@ -13,6 +13,9 @@ import { ApiExceptionFilter } from './common/api-exception.filter';
 import { assignRequestId } from './common/request-id';
 import type { ApiConfig } from './config';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { RepriceModule } from './reprice/reprice.module';
+import { TiersModule } from './tiers/tiers.module';
 
 const DATABASE_HANDLE = Symbol('DATABASE_HANDLE');
 
@@ -53,6 +56,9 @@ export class AppModule implements OnApplicationShutdown {
         TypeOrmModule.forRootAsync({ useFactory: () => createDataSourceOptions(database.url) }),
         AuthModule,
         HealthModule,
+        TiersModule,
+        RepriceModule,
+        MetricsModule,
       ],
       providers: [
         { provide: DATABASE_HANDLE, useValue: database },

@@ -19,14 +19,16 @@ export interface NewPriceVersion {
  * Adds a price version; nothing is overwritten. The version in effect for the same tier and model
  * at `effective_from` ends there, and the new one ends where the next known version starts. Recorded
  * generations keep the cost they were written with (repricing is a separate, explicit operation).
- * When the new price applies now, the tier's row in `llm_context_windows` shows it.
+ * When the new price applies now, the tier's row in `llm_context_windows` shows it. Given an
+ * EntityManager inside a transaction, it joins that transaction (a savepoint), so a caller can commit
+ * the price change together with its own writes (the admin API's audit entry).
  */
 export function addPriceVersion(
-  dataSource: DataSource,
+  target: DataSource | EntityManager,
   input: NewPriceVersion,
   now = new Date(),
 ): Promise<LlmPriceVersion> {
-  return dataSource.transaction(async (manager) => {
+  return target.transaction(async (manager) => {
     await lockTier(manager, input.tier);
     const sameStart = await manager.query<unknown[]>(
       `SELECT 1 FROM llm_price_versions WHERE tier = $1 AND model_name = $2 AND effective_from = $3`,

@@ -105,3 +105,24 @@ describe('addPriceVersion', () => {
     expect(await versions(input.tier)).toEqual(before);
   });
 });
+
+describe('addPriceVersion inside a caller transaction', () => {
+  test('commits with the caller, and is undone with it', async () => {
+    const local = price('local', 'ollama/codellama:7b');
+    const before = await versions('local');
+    await expect(
+      db.dataSource.transaction(async (manager) => {
+        await addPriceVersion(manager, local('0.07', JANUARY), NOW);
+        throw new Error('the caller fails after the price was added');
+      }),
+    ).rejects.toThrow('the caller fails');
+    expect(await versions('local')).toEqual(before);
+
+    await db.dataSource.transaction((manager) => addPriceVersion(manager, local('0.07', JANUARY), NOW));
+    const after = await versions('local');
+    expect(after).toHaveLength(before.length + 1);
+    expect(after).toContainEqual(
+      expect.objectContaining({ input: '0.0700000000', effective_from: '2026-01-01 00:00:00' }),
+    );
+  });
+});

@@ -1,4 +1,5 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidateIf } from 'class-validator';
 import { ApiException, type FieldErrorDto } from './api-error';
 
 /**
@@ -30,3 +31,9 @@ function flatten(errors: readonly ValidationError[], prefix = ''): FieldErrorDto
     return [...own, ...flatten(error.children ?? [], field)];
   });
 }
+
+/**
+ * An optional field that, when present, must be valid: unlike `@IsOptional()`, null is not a way to
+ * skip validation (it would reach a NOT NULL column).
+ */
+export const IsOmittable = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
