@@ -1,4 +1,12 @@
 import { LlmContextWindow } from './llm-context-window.entity';
+import {
+  EXTRACTION_RUN_MODES,
+  EXTRACTION_RUN_STATUSES,
+  type ExtractionRunMode,
+  type ExtractionRunStatus,
+  LlmExtractionRun,
+  type MaintenanceStep,
+} from './llm-extraction-run.entity';
 import { LlmGenerationHistory } from './llm-generation-history.entity';
 import { COST_STATUSES, type CostStatus, LlmGenerationMetric } from './llm-generation-metric.entity';
 import { LlmPattern, PATTERN_TYPES, type PatternType } from './llm-pattern.entity';
@@ -7,11 +15,17 @@ import { LlmPriceVersion } from './llm-price-version.entity';
 export {
   COST_STATUSES,
   type CostStatus,
+  EXTRACTION_RUN_MODES,
+  EXTRACTION_RUN_STATUSES,
+  type ExtractionRunMode,
+  type ExtractionRunStatus,
   LlmContextWindow,
+  LlmExtractionRun,
   LlmGenerationHistory,
   LlmGenerationMetric,
   LlmPattern,
   LlmPriceVersion,
+  type MaintenanceStep,
   PATTERN_TYPES,
   type PatternType,
 };
@@ -23,4 +37,5 @@ export const ENTITIES = [
   LlmGenerationHistory,
   LlmPattern,
   LlmPriceVersion,
+  LlmExtractionRun,
 ] as const;
