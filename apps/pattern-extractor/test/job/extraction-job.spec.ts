@@ -67,7 +67,9 @@ describe('pattern extraction job', () => {
       },
     );
     expect(killed).toMatchObject({ status: 'failed', rowsRead: 300, error: 'killed after batch 3' });
-    const [failedRow] = await db.dataSource.query<unknown[]>(`SELECT status, error, rows_read FROM llm_extraction_runs`);
+    const [failedRow] = await db.dataSource.query<unknown[]>(
+      `SELECT status, error, rows_read FROM llm_extraction_runs`,
+    );
     expect(failedRow).toEqual({ status: 'failed', error: 'killed after batch 3', rows_read: '300' });
 
     expect(await run(db.dataSource)).toMatchObject({ status: 'succeeded', rowsRead: 300 });
