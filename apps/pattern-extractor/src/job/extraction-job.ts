@@ -201,7 +201,7 @@ class Run {
       }
       const rows = await this.repository.readBatch(this.watermark, this.options.batchSize, range);
       if (rows.length === 0) break;
-      const mined = miners.mineBatch(rows);
+      const mined = miners.mineBatch(rows, { codeForEveryRow: this.hooks.onAssignments !== undefined });
       promptTemplates = mined.promptTemplates;
       const last = rows[rows.length - 1] as (typeof rows)[number];
       const watermark = { xid: last.insert_xid, id: last.history_id };

@@ -54,7 +54,8 @@ export interface Assignment {
   readonly prompt_template: string;
   /** The row's most specific failure, or null when it shows none. */
   readonly error_signature: string | null;
-  readonly code_fingerprint: string;
+  /** Null when the batch was mined without `codeForEveryRow` and the row's code was not accepted. */
+  readonly code_fingerprint: string | null;
 }
 
 /** One row counted under one pattern. */
@@ -108,7 +109,11 @@ export class PatternMiners {
     return { prompt: this.prompts.exportState(), errors: this.errors.exportState() };
   }
 
-  mineBatch(rows: readonly HistoryRow[]): MinedBatch {
+  /**
+   * Mines one batch. Only accepted code makes patterns, so other rows' code is fingerprinted only
+   * with `codeForEveryRow` (for the assignments file): it is the most expensive miner per row.
+   */
+  mineBatch(rows: readonly HistoryRow[], { codeForEveryRow = false } = {}): MinedBatch {
     for (const row of rows) this.prompts.learn(promptRow(row));
     const templates = new Map<string, PromptTemplate>(
       this.prompts.templates().map((template) => [template.fingerprint, template]),
@@ -158,8 +163,9 @@ export class PatternMiners {
         });
       }
 
-      const code = fingerprintCode(row.generated_code);
-      if (isAcceptedImplementation(row)) {
+      const accepted = isAcceptedImplementation(row);
+      const code = accepted || codeForEveryRow ? fingerprintCode(row.generated_code) : null;
+      if (accepted && code !== null) {
         tallies.push({
           patternType: 'successful_implementation',
           fingerprint: code.fingerprint,
@@ -184,7 +190,7 @@ export class PatternMiners {
         history_id: row.history_id,
         prompt_template: prompt,
         error_signature: signatures[0]?.fingerprint ?? null,
-        code_fingerprint: code.fingerprint,
+        code_fingerprint: code?.fingerprint ?? null,
       });
     });
     return { promptTemplates: [...templates.keys()], assignments, tallies, details: [...details.values()] };
