@@ -209,9 +209,13 @@ class Run {
       await this.hooks.onAssignments?.(mined.assignments);
       await this.inTransaction(async () => {
         await this.repository.addTallies(this.scope, mined.tallies, mined.details);
+        const moved = await this.rehomeStaleTemplates(miners, promptTemplates);
         if (this.scope === 'live') {
           const keys = [
-            ...new Set(mined.details.map((entry) => patternKey(entry.patternType, entry.fingerprint))),
+            ...new Set([
+              ...mined.details.map((entry) => patternKey(entry.patternType, entry.fingerprint)),
+              ...moved,
+            ]),
           ];
           this.changes.apply(await this.repository.publish(thresholds, promptTemplates, keys));
         }
@@ -252,6 +256,26 @@ class Run {
         });
       }
     });
+  }
+
+  /**
+   * A prompt template's text, hence its fingerprint, changes while its first rows teach the miner its
+   * slots; rows counted before (in an earlier batch) sit under the old fingerprint. Their totals move
+   * to the template their example row matches now, so the totals do not depend on where batches
+   * ended. Returns the keys of the templates that received totals.
+   */
+  private async rehomeStaleTemplates(miners: PatternMiners, current: readonly string[]): Promise<string[]> {
+    const received: string[] = [];
+    for (const stale of await this.repository.staleTemplates(this.scope, current)) {
+      const home = stale.example === null ? null : miners.promptHome(stale.example);
+      if (home !== null && home.current && home.fingerprint !== stale.fingerprint) {
+        await this.repository.moveCandidate(this.scope, stale.fingerprint, home.fingerprint, home.details);
+        received.push(patternKey('high_quality_prompt', home.fingerprint));
+      } else {
+        await this.repository.markOrphan(this.scope, stale.fingerprint);
+      }
+    }
+    return received;
   }
 
   /** After mining, what the nightly job also keeps up: partitions ahead, the report rollups. */

@@ -221,6 +221,63 @@ export class ExtractionRepository {
   }
 
   /**
+   * Prompt templates with totals whose fingerprint is no longer a current template (it generalised
+   * or merged since), with one example row to find where they went; those already found to have no
+   * home (`orphan`) are not asked again.
+   */
+  async staleTemplates(
+    scope: Scope,
+    current: readonly string[],
+  ): Promise<
+    {
+      fingerprint: string;
+      example: { history_id: string; node_type: string; method_name: string; prompt_text: string } | null;
+    }[]
+  > {
+    const rows = await this.rows<
+      {
+        fingerprint: string;
+        history_id: string | null;
+        node_type: string;
+        method_name: string;
+        prompt_text: string;
+      }[]
+    >(
+      `SELECT c.fingerprint, h.id AS history_id, h.node_type, h.method_name, h.prompt_text
+       FROM llm_pattern_candidates c
+       LEFT JOIN LATERAL (
+         SELECT id, node_type, method_name, prompt_text FROM llm_generation_history
+         WHERE id = c.example_ids[1]::uuid LIMIT 1
+       ) h ON true
+       WHERE c.scope = $1 AND c.pattern_type = 'high_quality_prompt'
+         AND NOT (c.fingerprint = ANY($2::text[])) AND NOT (c.details ? 'orphan')
+       ORDER BY c.fingerprint`,
+      [scope, current],
+    );
+    return rows.map(({ fingerprint, ...example }) => ({
+      fingerprint,
+      example: example.history_id === null ? null : { ...example, history_id: example.history_id },
+    }));
+  }
+
+  async moveCandidate(
+    scope: Scope,
+    from: string,
+    to: string,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    await this.runner.query(MOVE_CANDIDATE_SQL, [scope, from, to, JSON.stringify(details)]);
+  }
+
+  async markOrphan(scope: Scope, fingerprint: string): Promise<void> {
+    await this.runner.query(
+      `UPDATE llm_pattern_candidates SET details = details || '{"orphan": true}'
+       WHERE scope = $1 AND pattern_type = 'high_quality_prompt' AND fingerprint = $2`,
+      [scope, fingerprint],
+    );
+  }
+
+  /**
    * Publishes the live candidates that meet the thresholds into `llm_patterns` (insert or update by
    * `(pattern_type, fingerprint)`) and deletes the mined patterns that no longer do. `keys` limits it
    * to those patterns (a batch's); null means every one (the end of a run).
@@ -289,8 +346,28 @@ const READ_BATCH_SQL = `
 `;
 
 /**
+ * How two totals of one pattern merge (`c` the stored one, `EXCLUDED` the other). Every part is
+ * symmetric and associative: sums, min/max, sorted unions, the five smallest example ids, the better
+ * best example (ties keep the stored one) — so the order rows are counted in never shows.
+ */
+const MERGE_TOTALS = `
+    node_type = CASE WHEN c.node_type = EXCLUDED.node_type THEN c.node_type END,
+    usage_count = c.usage_count + EXCLUDED.usage_count,
+    quality_sum = c.quality_sum + EXCLUDED.quality_sum,
+    passed_count = c.passed_count + EXCLUDED.passed_count,
+    metrics_count = c.metrics_count + EXCLUDED.metrics_count,
+    tokens_input_sum = c.tokens_input_sum + EXCLUDED.tokens_input_sum,
+    tokens_output_sum = c.tokens_output_sum + EXCLUDED.tokens_output_sum,
+    first_used_at = least(c.first_used_at, EXCLUDED.first_used_at),
+    last_used_at = greatest(c.last_used_at, EXCLUDED.last_used_at),
+    models = ARRAY(SELECT DISTINCT unnest(c.models || EXCLUDED.models) ORDER BY 1),
+    tiers = ARRAY(SELECT DISTINCT unnest(c.tiers || EXCLUDED.tiers) ORDER BY 1),
+    example_ids = ARRAY(SELECT DISTINCT unnest(c.example_ids || EXCLUDED.example_ids) ORDER BY 1 LIMIT 5),
+    best_quality = greatest(c.best_quality, EXCLUDED.best_quality)`;
+
+/**
  * Totals per pattern of one batch, merged into the running totals. Sums are exact (the quality sum is
- * numeric), first/last are min/max, sets are sorted unions, examples the first five in row order: any
+ * numeric), first/last are min/max, sets are sorted unions, examples the five smallest ids: any
  * grouping of the same rows into batches gives the same totals.
  */
 const ADD_TALLIES_SQL = `
@@ -314,7 +391,7 @@ const ADD_TALLIES_SQL = `
            max(created_at) AS last_used_at,
            coalesce(array_agg(DISTINCT model ORDER BY model) FILTER (WHERE model IS NOT NULL), '{}') AS models,
            coalesce(array_agg(DISTINCT tier ORDER BY tier) FILTER (WHERE tier IS NOT NULL), '{}') AS tiers,
-           (array_agg(history_id ORDER BY ordinal))[1:5] AS example_ids
+           (array_agg(DISTINCT history_id ORDER BY history_id))[1:5] AS example_ids
     FROM tally
     GROUP BY pattern_type, fingerprint
   ),
@@ -330,25 +407,33 @@ const ADD_TALLIES_SQL = `
          t.models, t.tiers, t.example_ids, d.best_quality, d.details
   FROM totals t JOIN detail d USING (pattern_type, fingerprint)
   ON CONFLICT ON CONSTRAINT llm_pattern_candidates_pkey DO UPDATE SET
-    node_type = CASE WHEN c.node_type = EXCLUDED.node_type THEN c.node_type END,
-    usage_count = c.usage_count + EXCLUDED.usage_count,
-    quality_sum = c.quality_sum + EXCLUDED.quality_sum,
-    passed_count = c.passed_count + EXCLUDED.passed_count,
-    metrics_count = c.metrics_count + EXCLUDED.metrics_count,
-    tokens_input_sum = c.tokens_input_sum + EXCLUDED.tokens_input_sum,
-    tokens_output_sum = c.tokens_output_sum + EXCLUDED.tokens_output_sum,
-    first_used_at = least(c.first_used_at, EXCLUDED.first_used_at),
-    last_used_at = greatest(c.last_used_at, EXCLUDED.last_used_at),
-    models = ARRAY(SELECT DISTINCT unnest(c.models || EXCLUDED.models) ORDER BY 1),
-    tiers = ARRAY(SELECT DISTINCT unnest(c.tiers || EXCLUDED.tiers) ORDER BY 1),
-    example_ids = (c.example_ids || EXCLUDED.example_ids)[1:5],
-    -- The best example is replaced only by a strictly better one: ties keep the earlier row.
-    best_quality = greatest(c.best_quality, EXCLUDED.best_quality),
+    ${MERGE_TOTALS},
     details = CASE
       WHEN EXCLUDED.best_quality IS NULL THEN c.details || EXCLUDED.details
       WHEN EXCLUDED.best_quality > c.best_quality THEN EXCLUDED.details
       ELSE c.details
     END
+`;
+
+/**
+ * Moves the totals of a prompt template whose fingerprint went stale ($2) into the template its rows
+ * belong to now ($3, with its details $4): the same exact merge, so the totals end as if every row
+ * had been counted under the new fingerprint from the start.
+ */
+const MOVE_CANDIDATE_SQL = `
+  WITH moved AS (
+    DELETE FROM llm_pattern_candidates
+    WHERE scope = $1 AND pattern_type = 'high_quality_prompt' AND fingerprint = $2
+    RETURNING *
+  )
+  INSERT INTO llm_pattern_candidates AS c (scope, pattern_type, fingerprint, node_type, usage_count,
+    quality_sum, passed_count, metrics_count, tokens_input_sum, tokens_output_sum, first_used_at,
+    last_used_at, models, tiers, example_ids, best_quality, details)
+  SELECT scope, pattern_type, $3, node_type, usage_count, quality_sum, passed_count, metrics_count,
+         tokens_input_sum, tokens_output_sum, first_used_at, last_used_at, models, tiers, example_ids,
+         best_quality, $4::jsonb
+  FROM moved
+  ON CONFLICT ON CONSTRAINT llm_pattern_candidates_pkey DO UPDATE SET ${MERGE_TOTALS}
 `;
 
 /**

@@ -94,9 +94,18 @@ export function isAcceptedImplementation(row: HistoryRow): boolean {
   return row.user_accepted === true && row.validation_passed && row.manual_edits_required !== true;
 }
 
+/** Where a prompt row's template stands now: its fingerprint and what `pattern_data` shows of it. */
+export interface PromptHome {
+  readonly fingerprint: string;
+  readonly current: boolean;
+  readonly details: Record<string, unknown>;
+}
+
 export class PatternMiners {
   private readonly prompts = new PromptTemplateMiner();
   private readonly errors = new ErrorSignatureMiner();
+  /** The prompt templates as of the last `mineBatch`, by fingerprint. */
+  private templates = new Map<string, PromptTemplate>();
 
   constructor(state: MinerState | null = null) {
     if (state !== null) {
@@ -118,6 +127,7 @@ export class PatternMiners {
     const templates = new Map<string, PromptTemplate>(
       this.prompts.templates().map((template) => [template.fingerprint, template]),
     );
+    this.templates = templates;
     const assignments: Assignment[] = [];
     const tallies: Tally[] = [];
     const details = new Map<string, PatternDetails>();
@@ -140,12 +150,7 @@ export class PatternMiners {
         patternType: 'high_quality_prompt',
         fingerprint: prompt,
         bestQuality: null,
-        details: {
-          algorithm_version: PROMPT_ALGORITHM_VERSION,
-          ...(template === undefined
-            ? {}
-            : { template: template.template, slots: template.slots, method_names: template.methodNames }),
-        },
+        details: promptDetails(template),
       });
 
       const signatures = this.errors.add({ ...row, security_issues: row.security_issues ?? [] });
@@ -195,9 +200,28 @@ export class PatternMiners {
     });
     return { promptTemplates: [...templates.keys()], assignments, tallies, details: [...details.values()] };
   }
+
+  /**
+   * The template a prompt row belongs to now, without learning it: where the job moves the totals of
+   * a template that has generalised since its first rows were counted (their fingerprint went stale).
+   */
+  promptHome(row: Pick<HistoryRow, 'history_id' | 'node_type' | 'method_name' | 'prompt_text'>): PromptHome {
+    const fingerprint = this.prompts.match(promptRow(row));
+    const template = this.templates.get(fingerprint);
+    return { fingerprint, current: template !== undefined, details: promptDetails(template) };
+  }
 }
 
-function promptRow(row: HistoryRow) {
+function promptDetails(template: PromptTemplate | undefined): Record<string, unknown> {
+  return {
+    algorithm_version: PROMPT_ALGORITHM_VERSION,
+    ...(template === undefined
+      ? {}
+      : { template: template.template, slots: template.slots, method_names: template.methodNames }),
+  };
+}
+
+function promptRow(row: Pick<HistoryRow, 'history_id' | 'node_type' | 'method_name' | 'prompt_text'>) {
   return {
     history_id: row.history_id,
     node_type: row.node_type,

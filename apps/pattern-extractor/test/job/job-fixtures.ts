@@ -23,8 +23,12 @@ export async function minedPatterns(dataSource: DataSource): Promise<unknown[]> 
   );
 }
 
-export async function candidates(dataSource: DataSource): Promise<unknown[]> {
-  return dataSource.query(`SELECT * FROM llm_pattern_candidates ORDER BY scope, pattern_type, fingerprint`);
+/** The running totals of the given pattern types. */
+export async function candidates(dataSource: DataSource, types: readonly string[]): Promise<unknown[]> {
+  return dataSource.query(
+    `SELECT * FROM llm_pattern_candidates WHERE pattern_type = ANY($1) ORDER BY scope, pattern_type, fingerprint`,
+    [types],
+  );
 }
 
 /** Forgets everything the extractor did, keeping the history: the next run starts from nothing. */
