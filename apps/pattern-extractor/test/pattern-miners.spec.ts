@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { generateHistory } from '../src/mining/history-generator';
-import { type HistoryRow, type MinedBatch, PatternMiners } from '../src/job/pattern-miners';
+import { type HistoryRow, type MinedBatch, type MinerState, PatternMiners } from '../src/job/pattern-miners';
 
 /** Generated history as the job reads it (metrics columns filled from the generator's outcome). */
 const ROWS: HistoryRow[] = generateHistory({ seed: 21, rows: 600 }).map((row, index) => ({
@@ -40,7 +40,8 @@ function mineIn(sizes: readonly number[], resumeAfter = -1): Map<string, Map<str
       counts.set(tally.patternType, type);
     }
     // A resumed process: only the exported state crosses over, through JSON as in the database.
-    if (batch === resumeAfter) miners = new PatternMiners(JSON.parse(JSON.stringify(miners.exportState())));
+    if (batch === resumeAfter)
+      miners = new PatternMiners(JSON.parse(JSON.stringify(miners.exportState())) as MinerState);
   });
   expect(at).toBe(ROWS.length);
   return counts;

@@ -7,7 +7,7 @@ describe('migration 6: insert_xid on history', () => {
   test('each row carries the transaction that inserted it, whatever its created_at', async () => {
     const first = await newHistory(db.dataSource, { created_at: new Date('2026-03-01T00:00:00Z') });
     const late = await newHistory(db.dataSource, { created_at: new Date('2020-01-01T00:00:00Z') });
-    const [sameTransactionA, sameTransactionB] = await db.dataSource.query<{ id: string }[]>(
+    const [sameTransactionA, sameTransactionB] = await db.dataSource.query<[{ id: string }, { id: string }]>(
       `INSERT INTO llm_generation_history (correlation_id, node_type, method_name, prompt_text,
          generated_code, quality_score, validation_passed)
        SELECT gen_random_uuid(), 'effect', 'm', 'p', 'c', 0.5, true FROM generate_series(1, 2)
@@ -20,9 +20,10 @@ describe('migration 6: insert_xid on history', () => {
         )
       ).map(({ id, insert_xid }) => [id, BigInt(insert_xid)]),
     );
-    expect(xids[late.id]).toBeGreaterThan(xids[first.id]);
-    expect(xids[sameTransactionA.id]).toBeGreaterThan(xids[late.id]);
-    expect(xids[sameTransactionB.id]).toBe(xids[sameTransactionA.id]);
+    const xid = (id: string): bigint => xids[id] ?? BigInt(-1);
+    expect(xid(late.id)).toBeGreaterThan(xid(first.id));
+    expect(xid(sameTransactionA.id)).toBeGreaterThan(xid(late.id));
+    expect(xid(sameTransactionB.id)).toBe(xid(sameTransactionA.id));
   });
 
   test('the column is not writable through the entity', async () => {
