@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { ExtractionError, runExtraction, type RunSummary } from '../job/extraction-job';
 import type { Assignment } from '../job/pattern-miners';
 import type { RunOptions } from '../job/run-options';
+import { UsageError } from './arguments';
 import { type Output, summaryFields } from './output';
 
 export const EXIT_DONE = 0;
@@ -18,7 +19,7 @@ export async function runCommand(
   output: Output,
   { assignmentsPath = null, signal }: { assignmentsPath?: string | null; signal?: AbortSignal } = {},
 ): Promise<number> {
-  const assignments = assignmentsPath === null ? null : createWriteStream(assignmentsPath);
+  const assignments = assignmentsPath === null ? null : await openAssignments(assignmentsPath);
   let summary: RunSummary;
   try {
     output.info('extraction run started', {
@@ -60,6 +61,17 @@ export async function runCommand(
   }
   output.error(`extraction run ${summary.status}`, fields);
   return EXIT_FAILED;
+}
+
+/** Opens the assignments file before any row is mined: a path that cannot be written is a bad argument. */
+async function openAssignments(filePath: string): Promise<WriteStream> {
+  const stream = createWriteStream(filePath);
+  try {
+    await once(stream, 'open');
+    return stream;
+  } catch (error) {
+    throw new UsageError(`--assignments ${filePath} cannot be written: ${(error as Error).message}`);
+  }
 }
 
 async function writeAssignments(stream: WriteStream, rows: readonly Assignment[]): Promise<void> {

@@ -103,6 +103,12 @@ describe('pnpm extract (compiled CLI)', () => {
     expect(lastRun).toMatchObject({ msg: 'run', status: 'succeeded', rows_read: 300 });
   });
 
+  test('an assignments file that cannot be written is a bad argument (exit 2)', async () => {
+    const result = await cli(['run', '--assignments', '/nonexistent-dir/assignments.jsonl']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--assignments \/nonexistent-dir\/assignments.jsonl cannot be written/);
+  });
+
   test('a run finding the lock held exits 3', async () => {
     const holder = db.dataSource.createQueryRunner();
     await holder.connect();
