@@ -5,6 +5,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { seedHistory } from '../../src/testing/history-fixtures';
+import { minedPatterns, resetExtractor } from './job-fixtures';
 
 /** The compiled CLI, as `pnpm extract` runs it (build first). */
 const MAIN = path.join(__dirname, '..', '..', 'dist', 'main.js');
@@ -151,5 +152,39 @@ describe('pnpm extract (compiled CLI)', () => {
     const lines = jsonLines(stdout);
     expect(lines.find((line) => line.msg === 'extraction run done')).toMatchObject({ rows_read: 20 });
     expect(lines.at(-1)).toMatchObject({ msg: 'schedule stopped', reason: 'SIGTERM' });
+  });
+
+  test('a run killed with SIGKILL mid-run: the next one takes over its row and ends like an uninterrupted run', async () => {
+    const args = ['run', '--batch-size', '100', '--skip-maintenance'];
+    await resetExtractor(db.dataSource);
+    expect((await cli(args)).code).toBe(0);
+    const uninterrupted = await minedPatterns(db.dataSource);
+
+    await resetExtractor(db.dataSource);
+    const child = start(args);
+    const exited = finished(child);
+    let seen = '';
+    await new Promise<void>((resolve) => {
+      child.stdout?.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        if ((seen.match(/"batch committed"/g) ?? []).length >= 3) resolve();
+      });
+    });
+    child.kill('SIGKILL');
+    expect((await exited).code).toBeNull();
+    const [killed] = await db.dataSource.query<{ status: string; rows_read: string }[]>(
+      `SELECT status, rows_read FROM llm_extraction_runs`,
+    );
+    expect(killed?.status).toBe('running');
+    expect(Number(killed?.rows_read)).toBeGreaterThanOrEqual(300);
+
+    const resumed = await cli(args);
+    expect(resumed.code).toBe(0);
+    expect(jsonLines(resumed.stdout).at(-1)).toMatchObject({ abandoned_runs_taken_over: 1 });
+    expect(await minedPatterns(db.dataSource)).toEqual(uninterrupted);
+    const statuses = await db.dataSource.query<{ status: string }[]>(
+      `SELECT status FROM llm_extraction_runs ORDER BY started_at`,
+    );
+    expect(statuses.map((row) => row.status)).toEqual(['abandoned', 'succeeded']);
   });
 });
