@@ -258,4 +258,16 @@ describe('pattern extraction job', () => {
       summary.maintenance.map((step) => ({ ...step, ms: expect.any(Number), detail: expect.any(String) })),
     );
   });
+
+  test('--since/--until limit a full or dry run to the rows created in [since, until)', async () => {
+    const since = new Date('2026-01-01T02:00:00Z');
+    const until = new Date('2026-01-01T05:00:00Z');
+    const [window] = await db.dataSource.query<{ rows: string }[]>(
+      `SELECT count(*) AS rows FROM llm_generation_history WHERE created_at >= $1 AND created_at < $2`,
+      [since, until],
+    );
+    expect(Number(window?.rows)).toBeGreaterThan(0);
+    const summary = await run(db.dataSource, { dryRun: true, full: true, since, until, batchSize: 50 });
+    expect(summary.rowsRead).toBe(Number(window?.rows));
+  });
 });
