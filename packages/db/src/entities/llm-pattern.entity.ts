@@ -1,4 +1,4 @@
-import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 /** The pattern types the seed defines; the CHECK `chk_llm_patterns_type` enforces them. */
 export const PATTERN_TYPES = ['high_quality_prompt', 'common_error', 'successful_implementation'] as const;
@@ -10,6 +10,8 @@ export type PatternType = (typeof PATTERN_TYPES)[number];
   comment:
     'Patterns learned from generation history (prompt templates, recurring errors, accepted implementations)',
 })
+// NULLs are distinct: patterns not mined (no fingerprint) may coexist; mined ones upsert on it.
+@Unique('uq_llm_patterns_fingerprint', ['pattern_type', 'fingerprint'])
 @Index('idx_llm_patterns_type', ['pattern_type'])
 @Index('idx_llm_patterns_node_type', ['node_type'])
 // Declared DESC in the migration; TypeORM has no syntax for a descending key.
@@ -60,4 +62,14 @@ export class LlmPattern {
     comment: 'When the pattern was last used or matched',
   })
   last_used_at!: Date | null;
+
+  /** Set by the pattern extractor (migration 1765200000000); NULL for patterns it did not mine. */
+  @Column({
+    type: 'varchar',
+    length: 64,
+    nullable: true,
+    comment:
+      'Stable id the pattern extractor gives the pattern, unique per type; NULL for patterns not mined',
+  })
+  fingerprint!: string | null;
 }

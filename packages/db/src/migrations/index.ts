@@ -4,11 +4,13 @@ import { AddReportRollups1765000000000 } from './1765000000000-add-report-rollup
 import { AddReportViews1765000000001 } from './1765000000001-add-report-views';
 import { PartitionByMonth1765100000000 } from './1765100000000-partition-by-month';
 import { AddHistoryInsertXid1765150000000 } from './1765150000000-add-history-insert-xid';
+import { AddPatternExtraction1765200000000 } from './1765200000000-add-pattern-extraction';
 import { AddApiKeysAndAuditLog1765300000000 } from './1765300000000-add-api-keys-and-audit-log';
 
 export {
   AddApiKeysAndAuditLog1765300000000,
   AddHistoryInsertXid1765150000000,
+  AddPatternExtraction1765200000000,
   AddPriceHistory1764892800000,
   AddReportRollups1765000000000,
   AddReportViews1765000000001,
@@ -24,5 +26,6 @@ export const MIGRATIONS = [
   AddReportViews1765000000001,
   PartitionByMonth1765100000000,
   AddHistoryInsertXid1765150000000,
+  AddPatternExtraction1765200000000,
   AddApiKeysAndAuditLog1765300000000,
 ] as const;

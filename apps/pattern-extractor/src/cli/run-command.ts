@@ -1,0 +1,80 @@
+import { once } from 'node:events';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import type { DataSource } from 'typeorm';
+import { ExtractionError, runExtraction, type RunSummary } from '../job/extraction-job';
+import type { Assignment } from '../job/pattern-miners';
+import type { RunOptions } from '../job/run-options';
+import { UsageError } from './arguments';
+import { type Output, summaryFields } from './output';
+
+export const EXIT_DONE = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_BAD_ARGUMENTS = 2;
+export const EXIT_LOCK_HELD = 3;
+
+/** One run with progress, logs and summary; returns the process exit code. */
+export async function runCommand(
+  dataSource: DataSource,
+  options: RunOptions,
+  output: Output,
+  { assignmentsPath = null, signal }: { assignmentsPath?: string | null; signal?: AbortSignal } = {},
+): Promise<number> {
+  const assignments = assignmentsPath === null ? null : await openAssignments(assignmentsPath);
+  let summary: RunSummary;
+  try {
+    output.info('extraction run started', {
+      mode: options.dryRun ? 'dry_run' : options.full ? 'full' : 'incremental',
+    });
+    summary = await runExtraction(dataSource, options, {
+      countPending: !output.json,
+      onPending: (rows) => output.progressStart(rows),
+      onAssignments: assignments === null ? undefined : (rows) => writeAssignments(assignments, rows),
+      afterBatch: (progress) => {
+        if (output.json)
+          output.info('batch committed', {
+            batch: progress.batch,
+            rows: progress.rows,
+            rows_read: progress.rowsRead,
+          });
+        else output.progressTo(progress.rowsRead);
+      },
+      signal,
+    });
+  } catch (error) {
+    output.progressStop();
+    if (error instanceof ExtractionError && error.code === 'LOCK_HELD') {
+      output.error('another extraction run holds the lock; nothing done');
+      return EXIT_LOCK_HELD;
+    }
+    throw error;
+  } finally {
+    if (assignments !== null) {
+      assignments.end();
+      await once(assignments, 'close');
+    }
+  }
+  output.progressStop();
+  const fields = summaryFields(summary);
+  if (summary.status === 'succeeded') {
+    output.info(options.dryRun ? 'dry run done (nothing written)' : 'extraction run done', fields);
+    return EXIT_DONE;
+  }
+  output.error(`extraction run ${summary.status}`, fields);
+  return EXIT_FAILED;
+}
+
+/** Opens the assignments file before any row is mined: a path that cannot be written is a bad argument. */
+async function openAssignments(filePath: string): Promise<WriteStream> {
+  const stream = createWriteStream(filePath);
+  try {
+    await once(stream, 'open');
+    return stream;
+  } catch (error) {
+    throw new UsageError(`--assignments ${filePath} cannot be written: ${(error as Error).message}`);
+  }
+}
+
+async function writeAssignments(stream: WriteStream, rows: readonly Assignment[]): Promise<void> {
+  const text = rows.map((row) => JSON.stringify(row)).join('\n');
+  if (text !== '' && !stream.write(`${text}\n`)) await once(stream, 'drain');
+}
