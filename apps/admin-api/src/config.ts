@@ -36,6 +36,11 @@ export const apiEnvSchema = z.object({
     .regex(/^\d+(b|kb|mb)$/, { error: 'must be a size such as 512kb or 10mb' })
     .default('10mb')
     .describe('Largest request body accepted'),
+  MIGRATE_ON_START: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('true')
+    .transform((value) => value === 'true')
+    .describe('Apply pending migrations before serving (false: deployments that migrate separately)'),
 });
 
 export interface ApiConfig {
@@ -44,6 +49,7 @@ export interface ApiConfig {
   readonly logLevel: LogLevel;
   readonly rateLimitPerMinute: number;
   readonly bodyLimit: string;
+  readonly migrateOnStart: boolean;
 }
 
 /** Parses the environment once at boot; a bad value throws `CONFIG_INVALID` naming the variable. */
@@ -55,5 +61,6 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     logLevel: parsed.LOG_LEVEL,
     rateLimitPerMinute: parsed.RATE_LIMIT_PER_MINUTE,
     bodyLimit: parsed.BODY_LIMIT,
+    migrateOnStart: parsed.MIGRATE_ON_START,
   };
 }

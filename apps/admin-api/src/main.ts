@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   let app: NestExpressApplication;
   let prepared: Prepared;
   try {
-    prepared = await prepareDatabase(database, { demo });
+    prepared = await prepareDatabase(database, { demo, migrate: config.migrateOnStart });
     app = await createApp({ database, config });
   } catch (error) {
     await database.close();

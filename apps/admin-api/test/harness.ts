@@ -17,6 +17,7 @@ export const TEST_CONFIG: ApiConfig = {
   logLevel: 'silent',
   rateLimitPerMinute: 1_000_000,
   bodyLimit: '10mb',
+  migrateOnStart: false,
 };
 
 export interface TestApp {

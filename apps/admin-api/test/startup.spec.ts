@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { freePort, useTestDatabase } from '@llm-metrics/db/testing';
+import { MIGRATIONS } from '@llm-metrics/db/migrations';
+import { createTestDatabase, freePort, useTestDatabase } from '@llm-metrics/db/testing';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,24 +21,43 @@ const count = async (table: string) =>
 
 describe('npm start prepares the database', () => {
   test('a DATABASE_URL database is served as it is: no demo data unless asked for', async () => {
-    expect(await prepareDatabase(handle('DATABASE_URL'), { demo: false, now: NOW })).toEqual({
+    expect(await prepareDatabase(handle('DATABASE_URL'), { demo: false, migrate: false, now: NOW })).toEqual({
+      migrations: [],
+      demo: null,
+    });
+    expect(await prepareDatabase(handle('DATABASE_URL'), { demo: false, migrate: true, now: NOW })).toEqual({
       migrations: [],
       demo: null,
     });
     expect(await count('llm_generation_metrics')).toBe(0);
   });
 
+  test('MIGRATE_ON_START applies pending migrations to a DATABASE_URL database; false leaves them', async () => {
+    const empty = await createTestDatabase({ migrated: false });
+    const emptyHandle = { url: empty.url, origin: 'DATABASE_URL' as const, close: () => Promise.resolve() };
+    try {
+      expect(await prepareDatabase(emptyHandle, { demo: false, migrate: false, now: NOW })).toEqual({
+        migrations: [],
+        demo: null,
+      });
+      const applied = await prepareDatabase(emptyHandle, { demo: false, migrate: true, now: NOW });
+      expect(applied).toEqual({ migrations: MIGRATIONS.map(({ name }) => name), demo: null });
+    } finally {
+      await empty.drop();
+    }
+  });
+
   test('the embedded database gets the demo month on its first start only', async () => {
-    const first = await prepareDatabase(handle('embedded'), { demo: false, now: NOW });
+    const first = await prepareDatabase(handle('embedded'), { demo: false, migrate: false, now: NOW });
     expect(first.migrations).toEqual([]);
     expect(first.demo?.generations).toBeGreaterThanOrEqual(2000);
     const rows = await count('llm_generation_metrics');
     const history = await count('llm_generation_history');
 
-    const second = await prepareDatabase(handle('embedded'), { demo: false, now: NOW });
+    const second = await prepareDatabase(handle('embedded'), { demo: false, migrate: false, now: NOW });
     expect(second.demo).toEqual({ generations: 0, historyRows: 0 });
     // --demo on a database that already holds generations adds nothing either.
-    await prepareDatabase(handle('DATABASE_URL'), { demo: true, now: NOW });
+    await prepareDatabase(handle('DATABASE_URL'), { demo: true, migrate: false, now: NOW });
     expect(await count('llm_generation_metrics')).toBe(rows);
     expect(await count('llm_generation_history')).toBe(history);
   });
@@ -60,6 +80,7 @@ describe('the server process', () => {
     [{ RATE_LIMIT_PER_MINUTE: '0' }, 'RATE_LIMIT_PER_MINUTE'],
     [{ ADMIN_API_KEY: 'short' }, 'ADMIN_API_KEY'],
     [{ BODY_LIMIT: 'huge' }, 'BODY_LIMIT'],
+    [{ MIGRATE_ON_START: 'no' }, 'MIGRATE_ON_START'],
     [{ DATABASE_URL: 'mysql://root@localhost/db' }, 'DATABASE_URL'],
     [{ EMBEDDED_PG_PORT: 'abc' }, 'EMBEDDED_PG_PORT'],
   ])('a bad setting (%j) stops the boot with exit 2, naming %s', (env, variable) => {

@@ -6,10 +6,28 @@ export interface MigrationState {
   readonly applied: boolean;
 }
 
-/** Applies every pending migration, each in its own transaction; returns the names applied. */
+/** Key of the advisory lock that serialises migration runs ('llm-metrics migrate' in ASCII, truncated). */
+const MIGRATION_LOCK = 0x6c6c6d2d6d696772n;
+
+/**
+ * Applies every pending migration, each in its own transaction; returns the names applied. Runs are
+ * serialised by a PostgreSQL advisory lock, so replicas that all migrate on start apply each migration
+ * once: the others wait, then find nothing pending.
+ */
 export async function migrate(dataSource: DataSource): Promise<string[]> {
-  const applied = await dataSource.runMigrations({ transaction: 'each' });
-  return applied.map((migration) => migration.name);
+  const lock = dataSource.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query(`SELECT pg_advisory_lock($1)`, [MIGRATION_LOCK.toString()]);
+    try {
+      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      return applied.map((migration) => migration.name);
+    } finally {
+      await lock.query(`SELECT pg_advisory_unlock($1)`, [MIGRATION_LOCK.toString()]);
+    }
+  } finally {
+    await lock.release();
+  }
 }
 
 /** Reverts the latest applied migration, or all of them, newest first; returns the names reverted. */

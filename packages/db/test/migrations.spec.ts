@@ -80,6 +80,19 @@ describe('migrations', () => {
     }, migrations);
   });
 
+  test('runs started at once (replicas migrating on start) apply each migration once', async () => {
+    await onEmptyDatabase(async (dataSource) => {
+      const others = await Promise.all([1, 2].map(() => connectDataSource(dataSource.options.url as string)));
+      try {
+        const runs = await Promise.all([dataSource, ...others].map((each) => migrate(each)));
+        expect(runs.flat().sort()).toEqual(MIGRATIONS.map(({ name }) => name).sort());
+        expect((await migrationStatus(dataSource)).every(({ applied }) => applied)).toBe(true);
+      } finally {
+        await Promise.all(others.map((other) => other.destroy()));
+      }
+    });
+  });
+
   test('when migration 1 itself fails, none of it stays', async () => {
     await onEmptyDatabase(async (dataSource) => {
       // A table in the way of the last CREATE TABLE makes migration 1 fail near its end.
