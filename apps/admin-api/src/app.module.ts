@@ -12,6 +12,7 @@ import { ThrottlerByKeyGuard } from './auth/throttler-by-key.guard';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { assignRequestId } from './common/request-id';
 import type { ApiConfig } from './config';
+import { GenerationsModule } from './generations/generations.module';
 import { HealthModule } from './health/health.module';
 
 const DATABASE_HANDLE = Symbol('DATABASE_HANDLE');
@@ -53,6 +54,7 @@ export class AppModule implements OnApplicationShutdown {
         TypeOrmModule.forRootAsync({ useFactory: () => createDataSourceOptions(database.url) }),
         AuthModule,
         HealthModule,
+        GenerationsModule,
       ],
       providers: [
         { provide: DATABASE_HANDLE, useValue: database },
