@@ -14,6 +14,7 @@ import { assignRequestId } from './common/request-id';
 import type { ApiConfig } from './config';
 import { GenerationsModule } from './generations/generations.module';
 import { HealthModule } from './health/health.module';
+import { HistoryModule } from './history/history.module';
 
 const DATABASE_HANDLE = Symbol('DATABASE_HANDLE');
 
@@ -55,6 +56,7 @@ export class AppModule implements OnApplicationShutdown {
         AuthModule,
         HealthModule,
         GenerationsModule,
+        HistoryModule,
       ],
       providers: [
         { provide: DATABASE_HANDLE, useValue: database },

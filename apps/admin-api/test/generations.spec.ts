@@ -9,7 +9,7 @@ const admin = { Authorization: `Bearer ${TEST_ADMIN_KEY}` };
 const ingest = async () => ({ Authorization: `Bearer ${await api.keyFor('ingest')}` });
 const viewer = async () => ({ Authorization: `Bearer ${await api.keyFor('viewer')}` });
 
-const generation = (overrides: Record<string, unknown> = {}) => ({
+const generation = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
   node_type: 'effect',
   service_name: 'PostgresService',
   method_name: 'create_connection',
@@ -49,7 +49,7 @@ describe('POST /api/v1/generations', () => {
 
     const prices = await loadPriceBook(api.dataSource);
     const expected = prepareGeneration(
-      { ...body, created_at: new Date(body.created_at) } as never,
+      { ...body, created_at: new Date(body.created_at as string) } as never,
       prices,
       new Date(),
     );
