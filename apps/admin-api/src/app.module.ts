@@ -6,6 +6,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
+import { AnalyticsModule } from './analytics/analytics.module';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { AuthModule } from './auth/auth.module';
 import { ThrottlerByKeyGuard } from './auth/throttler-by-key.guard';
@@ -57,6 +58,7 @@ export class AppModule implements OnApplicationShutdown {
         HealthModule,
         GenerationsModule,
         HistoryModule,
+        AnalyticsModule,
       ],
       providers: [
         { provide: DATABASE_HANDLE, useValue: database },
