@@ -16,6 +16,7 @@ import type { ApiConfig } from './config';
 import { GenerationsModule } from './generations/generations.module';
 import { HealthModule } from './health/health.module';
 import { HistoryModule } from './history/history.module';
+import { PatternsModule } from './patterns/patterns.module';
 
 const DATABASE_HANDLE = Symbol('DATABASE_HANDLE');
 
@@ -59,6 +60,7 @@ export class AppModule implements OnApplicationShutdown {
         GenerationsModule,
         HistoryModule,
         AnalyticsModule,
+        PatternsModule,
       ],
       providers: [
         { provide: DATABASE_HANDLE, useValue: database },
