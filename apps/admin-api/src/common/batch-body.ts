@@ -1,5 +1,6 @@
 import { DbError } from '@llm-metrics/db/errors';
 import { ApiException, type FieldErrorDto } from './api-error';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';
 
 /** Most items one write request may carry. */
 export const MAX_BATCH_ITEMS = 1000;
@@ -65,6 +66,10 @@ function itemProblems(item: unknown, known: ReadonlySet<string>): FieldErrorDto[
   const problems = Object.keys(item)
     .filter((field) => !known.has(field))
     .map((field) => ({ field, message: 'is not a known field' }));
+  for (const [field, value] of Object.entries(item)) {
+    if (nestsDeeperThan(value))
+      problems.push({ field, message: `must not nest deeper than ${MAX_JSON_DEPTH} levels` });
+  }
   const { created_at } = item as { created_at?: unknown };
   if (created_at !== undefined && !isIsoDateTime(created_at)) {
     problems.push({ field: 'created_at', message: 'must be an ISO 8601 date-time with a time zone' });

@@ -15,6 +15,7 @@ import {
   ValidationArguments,
   registerDecorator,
 } from 'class-validator';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../common/json-depth';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, TextFilter, ToNumber } from '../common/query';
 
 export const PATTERN_SORTS = ['quality', 'usage', 'recency'] as const;
@@ -93,17 +94,24 @@ export class PatternListQueryDto {
   limit?: number;
 }
 
-/** jsonb cannot hold the NUL character; refused here rather than by the database. */
-function JsonWithoutNul() {
+/**
+ * A JSON document the database takes: jsonb cannot hold the NUL character, and very deep nesting
+ * would exhaust the stack of whoever serialises it; both are refused here.
+ */
+function StorableJson() {
   return (target: object, propertyName: string) =>
     registerDecorator({
-      name: 'jsonWithoutNul',
+      name: 'storableJson',
       target: target.constructor,
       propertyName,
       options: {
-        message: (args: ValidationArguments) => `${args.property} must not contain the NUL character`,
+        message: (args: ValidationArguments) =>
+          `${args.property} must nest at most ${MAX_JSON_DEPTH} levels and not contain the NUL character`,
       },
-      validator: { validate: (value: unknown) => !JSON.stringify(value ?? null).includes('\\u0000') },
+      validator: {
+        validate: (value: unknown) =>
+          !nestsDeeperThan(value) && !JSON.stringify(value ?? null).includes('\\u0000'),
+      },
     });
 }
 
@@ -121,7 +129,7 @@ export class UpdatePatternDto {
   // Not @IsOptional: that would let null through, and pattern_data is never null.
   @ValidateIf((_, value) => value !== undefined)
   @IsObject()
-  @JsonWithoutNul()
+  @StorableJson()
   pattern_data?: Record<string, unknown>;
 
   @ApiPropertyOptional({
