@@ -137,7 +137,7 @@ describe('POST /api/v1/generations', () => {
     const response = await api.http
       .post('/api/v1/generations')
       .set(await ingest())
-      .send(body as object);
+      .send(body);
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED', fields: [{ field }] });
     expect(await count()).toBe(before);

@@ -11,12 +11,18 @@ export function toCsv<Row extends object>(
   columns: readonly (keyof Row & string)[],
   rows: readonly Row[],
 ): string {
-  const lines = [columns.map(csvField), ...rows.map((row) => columns.map((column) => csvField(row[column])))];
+  const lines = [
+    columns.map(csvField),
+    ...rows.map((row) => columns.map((column) => csvField(row[column] as CsvValue))),
+  ];
   return lines.map((fields) => `${fields.join(',')}\r\n`).join('');
 }
 
-function csvField(value: unknown): string {
+/** A report cell: text, a number, a boolean, a date, or null. */
+type CsvValue = string | number | boolean | Date | null | undefined;
+
+function csvField(value: CsvValue): string {
   if (value === null || value === undefined) return '';
-  const text = value instanceof Date ? value.toISOString() : String(value as string | number | boolean);
+  const text = value instanceof Date ? value.toISOString() : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

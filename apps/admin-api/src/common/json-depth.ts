@@ -8,7 +8,8 @@ export function nestsDeeperThan(value: unknown, limit = MAX_JSON_DEPTH): boolean
     if (depth > limit) return true;
     const next: unknown[] = [];
     for (const item of level) {
-      if (typeof item === 'object' && item !== null) next.push(...Object.values(item));
+      if (typeof item === 'object' && item !== null)
+        next.push(...Object.values(item as Record<string, unknown>));
     }
     level = next;
   }

@@ -1,6 +1,16 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsISO8601, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import {
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  Min,
+  NotContains,
+} from 'class-validator';
 import { applyDecorators } from '@nestjs/common';
 import { ApiException } from './api-error';
 
@@ -30,7 +40,7 @@ export const TextFilter = (description: string, maxLength: number) =>
     IsOptional(),
     IsString(),
     Length(1, maxLength),
-    Matches(/^[^\u0000]*$/, { message: 'must not contain the NUL character' }),
+    NotContains('\u0000', { message: 'must not contain the NUL character' }),
   );
 
 export const UuidFilter = (description: string) =>

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsNumber, IsOptional, IsString, Max, MaxLength, Min, NotContains } from 'class-validator';
 import { PageQueryDto, TextFilter, ToBoolean, ToNumber, UuidFilter } from '../common/query';
 
 /** Longest feedback text accepted. */
@@ -148,7 +148,7 @@ export class FeedbackDto {
   @IsOptional()
   @IsString()
   @MaxLength(MAX_FEEDBACK_LENGTH)
-  @Matches(/^[^\u0000]*$/, { message: 'must not contain the NUL character' })
+  @NotContains('\u0000', { message: 'must not contain the NUL character' })
   user_feedback?: string | null;
 
   @ApiPropertyOptional({

@@ -8,12 +8,12 @@ import {
   IsOptional,
   IsString,
   Length,
-  Matches,
   Max,
   Min,
+  NotContains,
+  registerDecorator,
   ValidateIf,
   ValidationArguments,
-  registerDecorator,
 } from 'class-validator';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../common/json-depth';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, TextFilter, ToNumber } from '../common/query';
@@ -152,6 +152,6 @@ export class UpdatePatternDto {
   @IsOptional()
   @IsString()
   @Length(1, 50)
-  @Matches(/^[^\u0000]*$/, { message: 'must not contain the NUL character' })
+  @NotContains('\u0000', { message: 'must not contain the NUL character' })
   node_type?: string | null;
 }
