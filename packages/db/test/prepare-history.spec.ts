@@ -6,17 +6,16 @@ import { FIXED_NOW, useTestDatabase } from '../src/testing';
 
 const db = useTestDatabase();
 
-const history = (overrides: Record<string, unknown> = {}): HistoryInput =>
-  ({
-    correlation_id: '6f1c2a7e-8d7b-4c8e-9d8a-0b7b1f6f0a11',
-    node_type: 'effect',
-    method_name: 'create_connection',
-    prompt_text: 'Implement create_connection.',
-    generated_code: 'def create_connection(): ...',
-    quality_score: 0.92,
-    validation_passed: true,
-    ...overrides,
-  }) as HistoryInput;
+const history = (overrides: Record<string, unknown> = {}): HistoryInput => ({
+  correlation_id: '6f1c2a7e-8d7b-4c8e-9d8a-0b7b1f6f0a11',
+  node_type: 'effect',
+  method_name: 'create_connection',
+  prompt_text: 'Implement create_connection.',
+  generated_code: 'def create_connection(): ...',
+  quality_score: 0.92,
+  validation_passed: true,
+  ...overrides,
+});
 
 function failure(input: HistoryInput): DbError {
   try {
