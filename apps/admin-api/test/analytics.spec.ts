@@ -199,6 +199,42 @@ describe('GET /api/v1/analytics/cost', () => {
   });
 });
 
+describe('concurrent identical reports', () => {
+  test('are coalesced yet fresh: a row written before a request is always in its answer', async () => {
+    const headers = await viewer();
+    const generationsNow = async () => {
+      const response = await api.http.get('/api/v1/analytics/cost').query({ group_by: 'tier' }).set(headers);
+      expect(response.status).toBe(200);
+      return (response.body as { data: CostRow[] }).data.reduce((sum, row) => sum + row.generations, 0);
+    };
+    const before = await generationsNow();
+    const rounds = await Promise.all(
+      Array.from({ length: 10 }, async (_, index) => {
+        await post([
+          {
+            node_type: 'effect',
+            service_name: 'PostgresService',
+            method_name: `concurrent_${index}`,
+            tier: 'local',
+            model_used: 'ollama/codellama:7b',
+            tokens_input: 10,
+            tokens_output: 10,
+            latency_ms: 1,
+            created_at: new Date(Date.now() - 60_000).toISOString(),
+          },
+        ]);
+        return generationsNow();
+      }),
+    );
+    // Each answer counts at least its own row (written before its request) and at most all ten.
+    for (const count of rounds) {
+      expect(count).toBeGreaterThanOrEqual(before + 1);
+      expect(count).toBeLessThanOrEqual(before + 10);
+    }
+    expect(await generationsNow()).toBe(before + 10);
+  });
+});
+
 describe('GET /api/v1/analytics/latency and quality', () => {
   test('latency percentiles are within 1.9% of percentile_cont over the raw rows', async () => {
     const response = await api.http

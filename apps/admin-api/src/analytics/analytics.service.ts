@@ -13,6 +13,7 @@ import {
 } from '@llm-metrics/db/reports';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { FreshCoalescer } from '../common/fresh-coalescer';
 import { DAY_MS, resolveRange } from '../common/query';
 import { DEFAULT_GROUP_BY, type ReportQueryDto, type TopGenerationsQueryDto } from './analytics.dto';
 
@@ -51,12 +52,47 @@ const QUALITY_COLUMNS = [
 ] as const;
 const TOP_COLUMNS = ['node_type', 'method_name', 'quality_score', 'model_used', 'tokens_total'] as const;
 
-/** The reports of the db package, shaped for the API; no report SQL lives here. */
+/**
+ * The reports of the db package, shaped for the API; no report SQL lives here. Identical concurrent
+ * requests are coalesced ({@link FreshCoalescer}): the range is resolved when the shared run starts,
+ * so a default `to` (now) is never older than any request it answers.
+ */
 @Injectable()
 export class AnalyticsService {
+  private readonly coalescer = new FreshCoalescer();
+
   constructor(private readonly dataSource: DataSource) {}
 
-  async cost(query: ReportQueryDto): Promise<Report<Partial<CostReportRow>>> {
+  cost(query: ReportQueryDto): Promise<Report<Partial<CostReportRow>>> {
+    return this.coalesced('cost', query, () => this.costNow(query));
+  }
+
+  latency(query: ReportQueryDto): Promise<Report<Partial<LatencyReportRow>>> {
+    return this.coalesced('latency', query, () => this.latencyNow(query));
+  }
+
+  quality(query: ReportQueryDto): Promise<Report<Partial<QualityReportRow>>> {
+    return this.coalesced('quality', query, () => this.qualityNow(query));
+  }
+
+  topGenerations(query: TopGenerationsQueryDto): Promise<Report<object>> {
+    return this.coalescer.run(`top:${JSON.stringify([query.min_quality_score, query.limit])}`, async () => ({
+      data: await getTopQualityGenerations(this.dataSource, {
+        minQualityScore: query.min_quality_score,
+        limit: query.limit,
+      }),
+      columns: TOP_COLUMNS,
+    }));
+  }
+
+  /** Checks the range now (a bad one is a 400 at once), then shares the run with identical requests. */
+  private coalesced<T>(report: string, query: ReportQueryDto, work: () => Promise<T>): Promise<T> {
+    this.range(query);
+    const key = JSON.stringify([report, query.from, query.to, query.group_by ?? DEFAULT_GROUP_BY]);
+    return this.coalescer.run(key, work);
+  }
+
+  private async costNow(query: ReportQueryDto): Promise<Report<Partial<CostReportRow>>> {
     const range = this.range(query);
     const rows = await getCostReport(this.dataSource, range);
     return {
@@ -66,7 +102,7 @@ export class AnalyticsService {
     };
   }
 
-  async latency(query: ReportQueryDto): Promise<Report<Partial<LatencyReportRow>>> {
+  private async latencyNow(query: ReportQueryDto): Promise<Report<Partial<LatencyReportRow>>> {
     const range = this.range(query);
     const [rows, unpriced] = await Promise.all([
       getLatencyReport(this.dataSource, range),
@@ -79,7 +115,7 @@ export class AnalyticsService {
     };
   }
 
-  async quality(query: ReportQueryDto): Promise<Report<Partial<QualityReportRow>>> {
+  private async qualityNow(query: ReportQueryDto): Promise<Report<Partial<QualityReportRow>>> {
     const range = this.range(query);
     const [rows, unpriced] = await Promise.all([
       getQualityReport(this.dataSource, range),
@@ -90,14 +126,6 @@ export class AnalyticsService {
       unpriced_generations: unpriced,
       columns: [...range.groupBy, ...QUALITY_COLUMNS],
     };
-  }
-
-  async topGenerations(query: TopGenerationsQueryDto): Promise<Report<object>> {
-    const data = await getTopQualityGenerations(this.dataSource, {
-      minQualityScore: query.min_quality_score,
-      limit: query.limit,
-    });
-    return { data, columns: TOP_COLUMNS };
   }
 
   private range(query: ReportQueryDto): ReportRange & { groupBy: readonly ReportGroupField[] } {
