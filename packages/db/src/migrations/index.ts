@@ -5,9 +5,11 @@ import { AddReportViews1765000000001 } from './1765000000001-add-report-views';
 import { PartitionByMonth1765100000000 } from './1765100000000-partition-by-month';
 import { AddHistoryInsertXid1765150000000 } from './1765150000000-add-history-insert-xid';
 import { AddApiKeysAndAuditLog1765300000000 } from './1765300000000-add-api-keys-and-audit-log';
+import { AddHistoryCreatedIndex1765350000000 } from './1765350000000-add-history-created-index';
 
 export {
   AddApiKeysAndAuditLog1765300000000,
+  AddHistoryCreatedIndex1765350000000,
   AddHistoryInsertXid1765150000000,
   AddPriceHistory1764892800000,
   AddReportRollups1765000000000,
@@ -25,4 +27,5 @@ export const MIGRATIONS = [
   PartitionByMonth1765100000000,
   AddHistoryInsertXid1765150000000,
   AddApiKeysAndAuditLog1765300000000,
+  AddHistoryCreatedIndex1765350000000,
 ] as const;
