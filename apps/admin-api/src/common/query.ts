@@ -105,6 +105,9 @@ export interface TimeRange {
 
 export const DAY_MS = 24 * 3600_000;
 
+/** Row lists (generations, history) default to the last day and span at most 31 days per request. */
+export const LIST_RANGE: RangeLimits = { defaultMs: DAY_MS, maxMs: 31 * DAY_MS };
+
 /** `[from, to)` with its defaults; empty, reversed or over-long ranges are a 400 naming the field. */
 export function resolveRange(query: TimeRangeQueryDto, limits: RangeLimits, now = new Date()): TimeRange {
   const to = query.to === undefined ? now : new Date(query.to);

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { ApiException } from '../common/api-error';
 import { prepareBatch } from '../common/batch-body';
 import { acceptCreatedAtPosition, decodeCursor, toPage } from '../common/cursor';
-import { DAY_MS, DEFAULT_PAGE_SIZE, resolveRange } from '../common/query';
+import { DEFAULT_PAGE_SIZE, LIST_RANGE, resolveRange } from '../common/query';
 import type {
   GenerationDto,
   GenerationListQueryDto,
@@ -13,9 +13,6 @@ import type {
   RecordedGenerationsDto,
 } from './generation.dto';
 import { GenerationsRepository } from './generations.repository';
-
-/** Lists default to the last day and may span at most 31 days per request. */
-export const GENERATION_RANGE = { defaultMs: DAY_MS, maxMs: 31 * DAY_MS };
 
 @Injectable()
 export class GenerationsService {
@@ -54,7 +51,7 @@ export class GenerationsService {
   }
 
   async list(query: GenerationListQueryDto): Promise<GenerationPageDto> {
-    const range = resolveRange(query, GENERATION_RANGE);
+    const range = resolveRange(query, LIST_RANGE);
     const after = query.cursor === undefined ? null : decodeCursor(query.cursor, acceptCreatedAtPosition);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.generations.findPage(

@@ -3,8 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { ApiException } from '../common/api-error';
 import { prepareBatch } from '../common/batch-body';
 import { acceptCreatedAtPosition, decodeCursor, toPage } from '../common/cursor';
-import { DEFAULT_PAGE_SIZE, resolveRange } from '../common/query';
-import { GENERATION_RANGE } from '../generations/generations.service';
+import { DEFAULT_PAGE_SIZE, LIST_RANGE, resolveRange } from '../common/query';
 import type {
   FeedbackDto,
   HistoryDto,
@@ -35,7 +34,7 @@ export class HistoryService {
   }
 
   async list(query: HistoryListQueryDto): Promise<HistoryPageDto> {
-    const range = resolveRange(query, GENERATION_RANGE);
+    const range = resolveRange(query, LIST_RANGE);
     if (
       query.min_quality !== undefined &&
       query.max_quality !== undefined &&
