@@ -6,16 +6,20 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
+import { AnalyticsModule } from './analytics/analytics.module';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { AuthModule } from './auth/auth.module';
 import { ThrottlerByKeyGuard } from './auth/throttler-by-key.guard';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { assignRequestId } from './common/request-id';
 import type { ApiConfig } from './config';
+import { GenerationsModule } from './generations/generations.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RepriceModule } from './reprice/reprice.module';
 import { TiersModule } from './tiers/tiers.module';
+import { HistoryModule } from './history/history.module';
+import { PatternsModule } from './patterns/patterns.module';
 
 const DATABASE_HANDLE = Symbol('DATABASE_HANDLE');
 
@@ -59,6 +63,10 @@ export class AppModule implements OnApplicationShutdown {
         TiersModule,
         RepriceModule,
         MetricsModule,
+        GenerationsModule,
+        HistoryModule,
+        AnalyticsModule,
+        PatternsModule,
       ],
       providers: [
         { provide: DATABASE_HANDLE, useValue: database },

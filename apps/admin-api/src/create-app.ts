@@ -1,3 +1,4 @@
+import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -12,17 +13,17 @@ export const DOCS_PATH = 'docs';
  * The configured application, not yet listening: `main.ts` listens on it, tests drive it with
  * supertest. Everything that shapes requests (body limit, validation, docs, logger) is set here, once.
  */
-export async function createApp(options: AppModuleOptions): Promise<NestExpressApplication> {
+export async function createApp(
+  options: AppModuleOptions,
+  /** The root module; benchmarks wrap `AppModule.forRoot(options)` with bench-only routes. */
+  root: DynamicModule = AppModule.forRoot(options),
+): Promise<NestExpressApplication> {
   // The adapter is passed, not found by Nest's dynamic import (which jest's module sandbox cannot follow).
-  const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.forRoot(options),
-    new ExpressAdapter(),
-    {
-      // A failed start reaches the caller instead of a bare process.exit.
-      abortOnError: false,
-      bufferLogs: true,
-    },
-  );
+  const app = await NestFactory.create<NestExpressApplication>(root, new ExpressAdapter(), {
+    // A failed start reaches the caller instead of a bare process.exit.
+    abortOnError: false,
+    bufferLogs: true,
+  });
   app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: options.config.bodyLimit });
   app.useGlobalPipes(createValidationPipe());

@@ -133,6 +133,18 @@ export async function insertBatch(
   });
 }
 
+/** Writes standalone history rows (`prepareHistory`) in one transaction, idempotently like `insertBatch`. */
+export async function insertHistoryBatch(dataSource: DataSource, rows: readonly HistoryRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const insert = unnestInsert(
+    `llm_generation_history (${HISTORY_COLUMNS})`,
+    HISTORY_TYPES,
+    rows,
+    historyValues,
+  );
+  await dataSource.query(insert.sql, insert.parameters);
+}
+
 /** PostgreSQL types of `metricsValues`, for `unnest`. */
 const METRICS_TYPES = [
   ...['uuid', 'uuid', 'uuid', 'varchar', 'varchar', 'varchar', 'varchar', 'varchar', 'varchar'],

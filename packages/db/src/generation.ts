@@ -58,6 +58,43 @@ export interface GenerationInput {
   readonly manual_edits_required?: boolean | null;
 }
 
+/** The fields a {@link GenerationInput} may carry (callers refuse others before preparing). */
+export const GENERATION_INPUT_FIELDS = [
+  'id',
+  'correlation_id',
+  'session_id',
+  'node_type',
+  'service_name',
+  'method_name',
+  'operation_type',
+  'tier',
+  'model_used',
+  'tokens_input',
+  'tokens_output',
+  'tokens_total',
+  'tokens_cached_input',
+  'tokens_cache_write',
+  'tokens_reasoning',
+  'latency_ms',
+  'cost_usd',
+  'syntax_valid',
+  'onex_compliant',
+  'has_type_hints',
+  'security_issues',
+  'finish_reason',
+  'truncated',
+  'prompt_length',
+  'response_length',
+  'created_at',
+  'prompt_text',
+  'generated_code',
+  'quality_score',
+  'validation_passed',
+  'user_accepted',
+  'user_feedback',
+  'manual_edits_required',
+] as const satisfies readonly (keyof GenerationInput)[];
+
 /** A metrics row exactly as it will be written. */
 export interface MetricsRow {
   readonly id: string;
@@ -190,7 +227,68 @@ export function prepareGeneration(input: GenerationInput, prices: PriceBook, now
   return { metrics, history };
 }
 
-function historyRow(input: GenerationInput, metrics: MetricsRow, prompt: string, code: string): HistoryRow {
+/**
+ * A history row reported on its own, for a generation whose metrics row is (or will be) recorded
+ * apart; `correlation_id` is what joins the two, so it is required here.
+ */
+export interface HistoryInput {
+  readonly correlation_id: string;
+  readonly node_type: string;
+  readonly method_name: string;
+  readonly prompt_text: string;
+  readonly generated_code: string;
+  readonly quality_score: number;
+  readonly validation_passed: boolean;
+  readonly user_accepted?: boolean | null;
+  readonly user_feedback?: string | null;
+  readonly manual_edits_required?: boolean | null;
+  /** Default: `now`. */
+  readonly created_at?: Date;
+}
+
+/** The fields a {@link HistoryInput} may carry (callers refuse others before preparing). */
+export const HISTORY_INPUT_FIELDS = [
+  'correlation_id',
+  'node_type',
+  'method_name',
+  'prompt_text',
+  'generated_code',
+  'quality_score',
+  'validation_passed',
+  'user_accepted',
+  'user_feedback',
+  'manual_edits_required',
+  'created_at',
+] as const satisfies readonly (keyof HistoryInput)[];
+
+/** Validates a standalone history row with the checks a generation's history row gets. */
+export function prepareHistory(input: HistoryInput, now: Date): HistoryRow {
+  if (typeof input !== 'object' || input === null) fail('history', 'must be an object');
+  const generation = input as unknown as GenerationInput;
+  const created_at = input.created_at ?? now;
+  if (!(created_at instanceof Date) || Number.isNaN(created_at.getTime()))
+    fail('created_at', 'must be a valid Date');
+  const correlation_id = optionalUuid(generation, 'correlation_id');
+  if (correlation_id === null) fail('correlation_id', 'must be a UUID');
+  const prompt = optionalText(generation, 'prompt_text');
+  if (prompt === undefined) fail('prompt_text', 'must be a string');
+  const code = optionalText(generation, 'generated_code');
+  if (code === undefined) fail('generated_code', 'must be a string');
+  const linked = {
+    correlation_id,
+    node_type: text(generation, 'node_type', 50),
+    method_name: text(generation, 'method_name', 255),
+    created_at,
+  };
+  return historyRow(generation, linked, prompt, code);
+}
+
+function historyRow(
+  input: GenerationInput,
+  metrics: Pick<MetricsRow, 'correlation_id' | 'node_type' | 'method_name' | 'created_at'>,
+  prompt: string,
+  code: string,
+): HistoryRow {
   const quality = input.quality_score;
   if (typeof quality !== 'number' || !(quality >= 0 && quality <= 1)) {
     fail('quality_score', 'must be a number from 0 to 1 when prompt_text or generated_code is given');

@@ -82,7 +82,8 @@ describe('migrations', () => {
 
   test('runs started at once (replicas migrating on start) apply each migration once', async () => {
     await onEmptyDatabase(async (dataSource) => {
-      const others = await Promise.all([1, 2].map(() => connectDataSource(dataSource.options.url as string)));
+      const { url } = dataSource.options as { url: string };
+      const others = await Promise.all([1, 2].map(() => connectDataSource(url)));
       try {
         const runs = await Promise.all([dataSource, ...others].map((each) => migrate(each)));
         expect(runs.flat().sort()).toEqual(MIGRATIONS.map(({ name }) => name).sort());

@@ -11,6 +11,8 @@ import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn 
 @Index('idx_llm_history_node_type', ['node_type'])
 @Index('idx_llm_history_validation_quality', ['validation_passed', 'quality_score'])
 @Index('idx_llm_history_insert_xid', ['insert_xid', 'id'])
+// Both keys DESC in the migration (the list's keyset, newest first).
+@Index('idx_llm_history_created', ['created_at', 'id'])
 @Check('chk_llm_history_quality_score', 'quality_score >= 0 AND quality_score <= 1')
 export class LlmGenerationHistory {
   @PrimaryGeneratedColumn('uuid', {

@@ -6,9 +6,11 @@ import { PartitionByMonth1765100000000 } from './1765100000000-partition-by-mont
 import { AddHistoryInsertXid1765150000000 } from './1765150000000-add-history-insert-xid';
 import { AddPatternExtraction1765200000000 } from './1765200000000-add-pattern-extraction';
 import { AddApiKeysAndAuditLog1765300000000 } from './1765300000000-add-api-keys-and-audit-log';
+import { AddHistoryCreatedIndex1765350000000 } from './1765350000000-add-history-created-index';
 
 export {
   AddApiKeysAndAuditLog1765300000000,
+  AddHistoryCreatedIndex1765350000000,
   AddHistoryInsertXid1765150000000,
   AddPatternExtraction1765200000000,
   AddPriceHistory1764892800000,
@@ -28,4 +30,5 @@ export const MIGRATIONS = [
   AddHistoryInsertXid1765150000000,
   AddPatternExtraction1765200000000,
   AddApiKeysAndAuditLog1765300000000,
+  AddHistoryCreatedIndex1765350000000,
 ] as const;

@@ -1,0 +1,28 @@
+/** Whether the client asked for CSV (`Accept: text/csv`) rather than JSON. */
+export function wantsCsv(accept: string | undefined): boolean {
+  return accept !== undefined && /(^|,)\s*text\/csv\b/i.test(accept);
+}
+
+/**
+ * RFC 4180 CSV: a header row, CRLF line ends, and a field quoted (its quotes doubled) when it holds a
+ * comma, a quote or a line break. Null is an empty field.
+ */
+export function toCsv<Row extends object>(
+  columns: readonly (keyof Row & string)[],
+  rows: readonly Row[],
+): string {
+  const lines = [
+    columns.map(csvField),
+    ...rows.map((row) => columns.map((column) => csvField(row[column] as CsvValue))),
+  ];
+  return lines.map((fields) => `${fields.join(',')}\r\n`).join('');
+}
+
+/** A report cell: text, a number, a boolean, a date, or null. */
+type CsvValue = string | number | boolean | Date | null | undefined;
+
+function csvField(value: CsvValue): string {
+  if (value === null || value === undefined) return '';
+  const text = value instanceof Date ? value.toISOString() : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
