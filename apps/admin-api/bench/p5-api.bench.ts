@@ -150,6 +150,7 @@ async function main(): Promise<void> {
         logLevel: 'silent' as const,
         rateLimitPerMinute: 1_000_000_000,
         bodyLimit: '50mb',
+        migrateOnStart: false,
       },
     };
     const app = await createApp(options, {
