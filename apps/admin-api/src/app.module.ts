@@ -13,6 +13,7 @@ import { ThrottlerByKeyGuard } from './auth/throttler-by-key.guard';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { assignRequestId } from './common/request-id';
 import type { ApiConfig } from './config';
+import { ExtractionRunsModule } from './extraction-runs/extraction-runs.module';
 import { GenerationsModule } from './generations/generations.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -67,6 +68,7 @@ export class AppModule implements OnApplicationShutdown {
         HistoryModule,
         AnalyticsModule,
         PatternsModule,
+        ExtractionRunsModule,
       ],
       providers: [
         { provide: DATABASE_HANDLE, useValue: database },
