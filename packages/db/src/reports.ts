@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ROLLUP_NAME } from './rollups';
+import { HISTORY_ROLLUP_NAME, ROLLUP_NAME } from './rollups';
 
 /**
  * Cost, latency and quality reports over a time range `[from, to)`.
@@ -12,6 +12,13 @@ import { ROLLUP_NAME } from './rollups';
  * So sums and counts equal the raw query's exactly, the answer is fresh to the statement, and a
  * long range costs O(buckets + rows since the refresh). Group-by fields come from a fixed list and
  * reach SQL as bound booleans; the statements themselves are constant.
+ *
+ * The history part of the quality report (rows, mean quality score, validation pass rate) works the
+ * same way over `llm_history_hourly` and its own watermark when the report is grouped by `node_type`
+ * and/or `day` only, so it survives retention of history. History has no tier, model or service:
+ * grouped by one of those, each history row is attributed through the metrics row of its
+ * `correlation_id`, read raw (that join can change when a metrics row arrives late, so it is never
+ * folded), and history rows dropped by retention no longer count there.
  */
 
 /** The fields a report can be grouped by (`day` is the UTC calendar day, `YYYY-MM-DD`). */
@@ -67,8 +74,12 @@ export interface QualityReportRow extends ReportGroup {
   onex_compliant_rate: number | null;
   type_hints_rate: number | null;
   truncation_rate: number | null;
-  /** From `llm_generation_history` rows of the range (grouped through their metrics row). */
+  /**
+   * From `llm_generation_history` rows created in the range: by their own `node_type` and day from the
+   * history rollup, or, grouped by tier, model or service, through their metrics row (read raw).
+   */
   history_rows: number;
+  /** Mean of `quality_score` as numeric (15 significant digits each), exact in any folding order. */
   avg_quality_score: number | null;
   validation_pass_rate: number | null;
 }
@@ -82,7 +93,11 @@ export interface TopQualityGeneration {
 }
 
 export async function getCostReport(dataSource: DataSource, range: ReportRange): Promise<CostReportRow[]> {
-  const rows = await queryAtWatermark(dataSource, COST_SQL, rangeParameters(range), dayParameters(range));
+  const rows = await queryAtWatermarks(dataSource, COST_SQL, ({ metrics }) => [
+    ...rangeParameters(range),
+    ...metrics,
+    ...dayParameters(range),
+  ]);
   return rows.map((row) => ({
     ...group(row),
     generations: Number(row.generations),
@@ -102,7 +117,10 @@ export async function getLatencyReport(
   dataSource: DataSource,
   range: ReportRange,
 ): Promise<LatencyReportRow[]> {
-  const rows = await queryAtWatermark(dataSource, LATENCY_SQL, rangeParameters(range));
+  const rows = await queryAtWatermarks(dataSource, LATENCY_SQL, ({ metrics }) => [
+    ...rangeParameters(range),
+    ...metrics,
+  ]);
   return rows.map((row) => ({
     ...group(row),
     generations: Number(row.generations),
@@ -116,7 +134,17 @@ export async function getQualityReport(
   dataSource: DataSource,
   range: ReportRange,
 ): Promise<QualityReportRow[]> {
-  const rows = await queryAtWatermark(dataSource, QUALITY_SQL, rangeParameters(range), dayParameters(range));
+  const historyFromRollup = (range.groupBy ?? []).every((field) => HISTORY_GROUP_FIELDS.includes(field));
+  const rows = await queryAtWatermarks(
+    dataSource,
+    historyFromRollup ? QUALITY_SQL : QUALITY_BY_METRICS_GROUP_SQL,
+    ({ metrics, history }) => [
+      ...rangeParameters(range),
+      ...metrics,
+      ...dayParameters(range),
+      ...(historyFromRollup ? history : []),
+    ],
+  );
   return rows.map((row) => ({
     ...group(row),
     generations: Number(row.generations),
@@ -172,28 +200,39 @@ function rangeParameters({ from, to, groupBy = [] }: ReportRange): unknown[] {
   return [...dates, ...REPORT_GROUP_FIELDS.map((field) => groupBy.includes(field))];
 }
 
+/** The history fields a report can be grouped by and still read history from its rollup. */
+const HISTORY_GROUP_FIELDS: readonly ReportGroupField[] = ['node_type', 'day'];
+
+/** Each rollup's watermark as statement parameters: `(insert_xid, id)`. */
+interface Watermarks {
+  readonly metrics: readonly [string, string];
+  readonly history: readonly [string, string];
+}
+
 /**
- * Runs a report with the watermark as constants (so the planner walks the watermark index for the
- * few rows above it) in one REPEATABLE READ snapshot: the buckets read and the watermark agree even
- * when a refresh commits in between.
+ * Runs a report with the watermarks as constants (so the planner walks the watermark index for the
+ * few rows above them) in one REPEATABLE READ snapshot: the buckets read and the watermarks agree
+ * even when a refresh commits in between.
  */
-function queryAtWatermark(
+function queryAtWatermarks(
   dataSource: DataSource,
   sql: string,
-  parameters: unknown[],
-  moreParameters: unknown[] = [],
+  parameters: (watermarks: Watermarks) => unknown[],
 ): Promise<RawRow[]> {
   return dataSource.transaction('REPEATABLE READ', async (manager) => {
-    const [watermark] = await manager.query<[{ watermark_xid: string; watermark_id: string }]>(
-      `SELECT watermark_xid, watermark_id FROM llm_rollup_state WHERE name = $1`,
-      [ROLLUP_NAME],
+    const rows = await manager.query<{ name: string; watermark_xid: string; watermark_id: string }[]>(
+      `SELECT name, watermark_xid, watermark_id FROM llm_rollup_state WHERE name IN ($1, $2)`,
+      [ROLLUP_NAME, HISTORY_ROLLUP_NAME],
     );
-    return manager.query<RawRow[]>(sql, [
-      ...parameters,
-      watermark.watermark_xid,
-      watermark.watermark_id,
-      ...moreParameters,
-    ]);
+    const watermark = (name: string): readonly [string, string] => {
+      const row = rows.find((candidate) => candidate.name === name);
+      if (row === undefined) throw new Error(`llm_rollup_state has no ${name} row: migrate the database`);
+      return [row.watermark_xid, row.watermark_id];
+    };
+    return manager.query<RawRow[]>(
+      sql,
+      parameters({ metrics: watermark(ROLLUP_NAME), history: watermark(HISTORY_ROLLUP_NAME) }),
+    );
   });
 }
 
@@ -301,7 +340,54 @@ const COST_SQL = `
   GROUP BY 1, 2, 3, 4, 5
   ORDER BY total_cost DESC, 1, 2, 3, 4, 5`;
 
-const QUALITY_SQL = `
+/**
+ * History rows of `[from, to)` from the history rollup, with the same three disjoint parts as `facts`:
+ * hourly buckets of the whole hours (`$3`…`$4`), raw rows above the history watermark (`$18`/`$19`)
+ * in those hours, and every raw row of the partial hours at the ends. Keys other than `node_type` are
+ * null: the report is grouped by `node_type` and/or `day` only on this path.
+ */
+const HISTORY_FROM_ROLLUP_CTES = `
+  history_tail AS MATERIALIZED (
+    SELECT h.created_at, h.node_type, h.quality_score, h.validation_passed FROM llm_generation_history h
+    WHERE (h.insert_xid, h.id) > ($18::bigint, $19::uuid)
+  ),
+  history_raw AS (
+    SELECT h.created_at, h.node_type, h.quality_score, h.validation_passed FROM llm_generation_history h
+    WHERE h.created_at >= $1 AND h.created_at < $5
+    UNION ALL
+    SELECT h.created_at, h.node_type, h.quality_score, h.validation_passed FROM llm_generation_history h
+    WHERE h.created_at >= $6 AND h.created_at < $2
+    UNION ALL
+    SELECT t.* FROM history_tail t WHERE t.created_at >= $3 AND t.created_at < $4
+  ),
+  history AS (
+    SELECT r.bucket_start AS at, NULL::varchar AS tier, NULL::varchar AS model_used, r.node_type,
+           NULL::varchar AS service_name, r.history_rows, r.quality_score_sum, r.quality_score_count,
+           r.validation_passed_count
+    FROM llm_history_hourly r
+    WHERE r.bucket_start >= $3 AND r.bucket_start < $4
+    UNION ALL
+    SELECT created_at, NULL, NULL, node_type, NULL, 1, quality_score::numeric, 1, validation_passed::integer
+    FROM history_raw
+  )`;
+
+/** History rows of `[from, to)`, each attributed to the metrics row of its correlation_id (raw). */
+const HISTORY_THROUGH_METRICS_CTES = `
+  history AS (
+    SELECT h.created_at AS at, m.tier, m.model_used, h.node_type, m.service_name, 1 AS history_rows,
+           h.quality_score::numeric AS quality_score_sum, 1 AS quality_score_count,
+           h.validation_passed::integer AS validation_passed_count
+    FROM llm_generation_history h
+    LEFT JOIN LATERAL (
+      SELECT tier, model_used, service_name FROM llm_generation_metrics
+      WHERE correlation_id = h.correlation_id ORDER BY created_at LIMIT 1
+    ) m ON true
+    WHERE h.created_at >= $1 AND h.created_at < $2
+  )`;
+
+/** The quality report with its history rows from `historyCtes` (a CTE `history` of summable rows). */
+function qualitySql(historyCtes: string): string {
+  return `
   WITH ${RANGE_CTES}, ${FACTS_CTE},
   metrics AS (
     SELECT ${GROUP_KEYS},
@@ -313,27 +399,19 @@ const QUALITY_SQL = `
     FROM facts
     GROUP BY 1, 2, 3, 4, 5
   ),
-  history AS (
-    SELECT h.created_at AS at, m.tier, m.model_used, h.node_type, m.service_name,
-           h.quality_score, h.validation_passed
-    FROM llm_generation_history h
-    LEFT JOIN LATERAL (
-      SELECT tier, model_used, service_name FROM llm_generation_metrics
-      WHERE correlation_id = h.correlation_id ORDER BY created_at LIMIT 1
-    ) m ON true
-    WHERE h.created_at >= $1 AND h.created_at < $2
-  ),
+  ${historyCtes},
   history_groups AS (
     SELECT ${GROUP_KEYS},
-           count(*) AS history_rows, avg(quality_score) AS avg_quality_score,
-           avg(validation_passed::integer) AS validation_pass_rate
+           sum(history_rows) AS history_rows,
+           sum(quality_score_sum) / nullif(sum(quality_score_count), 0) AS avg_quality_score,
+           sum(validation_passed_count)::numeric / nullif(sum(history_rows), 0) AS validation_pass_rate
     FROM history
     GROUP BY 1, 2, 3, 4, 5
   )
   SELECT m.tier, m.model_used, m.node_type, m.service_name, m.day, m.generations,
          m.syntax_valid_rate::double precision, m.onex_compliant_rate::double precision,
          m.type_hints_rate::double precision, m.truncation_rate::double precision,
-         coalesce(h.history_rows, 0) AS history_rows, h.avg_quality_score,
+         coalesce(h.history_rows, 0) AS history_rows, h.avg_quality_score::double precision,
          h.validation_pass_rate::double precision
   FROM metrics m
   LEFT JOIN history_groups h
@@ -341,6 +419,12 @@ const QUALITY_SQL = `
     AND h.node_type IS NOT DISTINCT FROM m.node_type AND h.service_name IS NOT DISTINCT FROM m.service_name
     AND h.day IS NOT DISTINCT FROM m.day
   ORDER BY 1, 2, 3, 4, 5`;
+}
+
+/** Grouped by `node_type` and/or `day` only: history from its rollup (`$18`/`$19` its watermark). */
+const QUALITY_SQL = qualitySql(HISTORY_FROM_ROLLUP_CTES);
+/** Grouped by tier, model or service: history through the metrics rows, raw. */
+const QUALITY_BY_METRICS_GROUP_SQL = qualitySql(HISTORY_THROUGH_METRICS_CTES);
 
 /**
  * `percentile_cont(p)` interpolates between the values of 1-based ranks floor(h) + 1 and
