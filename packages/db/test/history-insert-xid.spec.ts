@@ -13,16 +13,21 @@ describe('migration 6: insert_xid on history', () => {
        SELECT gen_random_uuid(), 'effect', 'm', 'p', 'c', 0.5, true FROM generate_series(1, 2)
        RETURNING id`,
     );
-    const xids = Object.fromEntries(
+    const xids = new Map(
       (
         await db.dataSource.query<{ id: string; insert_xid: string }[]>(
           `SELECT id, insert_xid FROM llm_generation_history`,
         )
       ).map(({ id, insert_xid }) => [id, BigInt(insert_xid)]),
     );
-    expect(xids[late.id]).toBeGreaterThan(xids[first.id]);
-    expect(xids[sameTransactionA.id]).toBeGreaterThan(xids[late.id]);
-    expect(xids[sameTransactionB.id]).toBe(xids[sameTransactionA.id]);
+    const xidOf = (row: { id: string } | undefined): bigint => {
+      const xid = row === undefined ? undefined : xids.get(row.id);
+      if (xid === undefined) throw new Error('a row the test inserted is missing');
+      return xid;
+    };
+    expect(xidOf(late)).toBeGreaterThan(xidOf(first));
+    expect(xidOf(sameTransactionA)).toBeGreaterThan(xidOf(late));
+    expect(xidOf(sameTransactionB)).toBe(xidOf(sameTransactionA));
   });
 
   test('the column is not writable through the entity', async () => {
