@@ -149,13 +149,13 @@ export async function rawHistoryQuality(
 }
 
 /** How long a test waits for another session's transaction that holds a watermark back. */
-export const CATCH_UP_DEADLINE_MS = 120_000;
+export const CATCH_UP_DEADLINE_MS = 240_000;
 /** Jest timeout for a test or hook that waits for the watermark to catch up. */
 export const CATCH_UP_TIMEOUT_MS = CATCH_UP_DEADLINE_MS + 30_000;
 
 /**
  * Refreshes until the watermark covers every committed row. Another session's open transaction (a
- * test file or benchmark on the same server) may hold it back for a while: wait for it, up to 2 min.
+ * test file or benchmark on the same server) may hold it back for a while: wait for it, up to 4 min.
  */
 export async function refreshUntilCaughtUp(dataSource: DataSource): Promise<void> {
   await catchUp(dataSource, ROLLUP_NAME, 'llm_generation_metrics', () => refreshRollups(dataSource));

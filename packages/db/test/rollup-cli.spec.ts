@@ -18,22 +18,28 @@ async function rollup(): Promise<string> {
 }
 
 describe('llm-metrics-db rollup', () => {
-  test('folds the new metrics and history rows, then finds nothing to do', async () => {
-    await newGeneration(db.dataSource);
-    await newGeneration(db.dataSource);
-    await newHistory(db.dataSource);
-    // Another session's open transaction may hold the watermarks back: refresh until all are in.
-    const folded = { metrics: 0, history: 0 };
-    const deadline = Date.now() + CATCH_UP_DEADLINE_MS;
-    while ((folded.metrics < 2 || folded.history < 1) && Date.now() < deadline) {
+  test(
+    'folds the new metrics and history rows, then finds nothing to do',
+    async () => {
+      await newGeneration(db.dataSource);
+      await newGeneration(db.dataSource);
+      await newHistory(db.dataSource);
+      // Another session's open transaction may hold the watermarks back: refresh until all are in.
+      const folded = { metrics: 0, history: 0 };
+      const deadline = Date.now() + CATCH_UP_DEADLINE_MS;
+      while ((folded.metrics < 2 || folded.history < 1) && Date.now() < deadline) {
+        const output = await rollup();
+        expect(output).toMatch(
+          /Folded \d+ metrics rows into the hourly rollup|The metrics rollup is up to date/,
+        );
+        folded.metrics += Number(/Folded (\d+) metrics rows/.exec(output)?.[1] ?? 0);
+        folded.history += Number(/Folded (\d+) history rows/.exec(output)?.[1] ?? 0);
+      }
+      expect(folded).toEqual({ metrics: 2, history: 1 });
       const output = await rollup();
-      expect(output).toMatch(/Folded \d+ metrics rows into the hourly rollup|The metrics rollup is up to date/);
-      folded.metrics += Number(/Folded (\d+) metrics rows/.exec(output)?.[1] ?? 0);
-      folded.history += Number(/Folded (\d+) history rows/.exec(output)?.[1] ?? 0);
-    }
-    expect(folded).toEqual({ metrics: 2, history: 1 });
-    const output = await rollup();
-    expect(output).toContain('The metrics rollup is up to date.');
-    expect(output).toContain('The history rollup is up to date.');
-  }, CATCH_UP_TIMEOUT_MS);
+      expect(output).toContain('The metrics rollup is up to date.');
+      expect(output).toContain('The history rollup is up to date.');
+    },
+    CATCH_UP_TIMEOUT_MS,
+  );
 });
