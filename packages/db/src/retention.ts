@@ -295,7 +295,8 @@ async function dropPartition(
       return { ...partition, action: 'dropped' as const, unfoldedRows: 0 };
     });
   } catch (error) {
-    const code = (error as { driverError?: { code?: string }; code?: string }).driverError?.code;
+    const failure = error as { driverError?: { code?: string }; code?: string };
+    const code = failure.driverError?.code ?? failure.code;
     if (code === undefined || !BUSY_ERRORS.has(code)) throw error;
     return {
       ...partition,

@@ -235,6 +235,27 @@ describe('retention', () => {
     CATCH_UP_TIMEOUT_MS,
   );
 
+  test('a table other sessions keep locked is skipped after the lock timeout, and dropped later', async () => {
+    const later = { historyDays: 45, now: new Date('2025-10-15T00:00:00Z') };
+    const july = (report: RetentionReport) =>
+      report.tables[1]!.partitions.find((p) => p.partition === 'llm_generation_history_p2025_07');
+    const reader = db.dataSource.createQueryRunner();
+    await reader.connect();
+    try {
+      await reader.startTransaction();
+      await reader.query(`LOCK TABLE llm_generation_history IN ACCESS SHARE MODE`);
+      const report = await applyRetention(db.dataSource, later);
+      expect(july(report)).toMatchObject({
+        action: 'skipped',
+        reason: expect.stringMatching(/stayed locked/),
+      });
+      await reader.commitTransaction();
+    } finally {
+      await reader.release();
+    }
+    expect(july(await applyRetention(db.dataSource, later))).toMatchObject({ action: 'dropped' });
+  });
+
   test('two runs cannot interleave: a held lock makes apply fail with RETENTION_LOCKED', async () => {
     const other = db.dataSource.createQueryRunner();
     await other.connect();

@@ -74,7 +74,7 @@ function describeRetention(report: RetentionReport): string[] {
       );
       if (partition.reason !== null) lines.push(`             ${partition.reason}`);
     }
-    if (table.defaultRowsBeforeCutoff > 0) {
+    if (table.cutoff !== null) {
       lines.push(
         `  the DEFAULT partition holds ${table.defaultRowsBeforeCutoff} rows older than the cutoff: ` +
           'kept (retention drops whole monthly partitions only)',
