@@ -77,7 +77,8 @@ function describeRetention(report: RetentionReport): string[] {
     if (table.cutoff !== null) {
       lines.push(
         `  the DEFAULT partition holds ${table.defaultRowsBeforeCutoff} rows older than the cutoff: ` +
-          'kept (retention drops whole monthly partitions only)',
+          "kept (retention drops whole monthly partitions only; SELECT llm_create_month_partition('" +
+          `${table.table}', 'YYYY-MM-01') moves a month's rows out of it)`,
       );
     }
   }
