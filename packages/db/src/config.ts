@@ -57,6 +57,40 @@ export function loadDatabaseConfig(env: NodeJS.ProcessEnv = process.env): Databa
   };
 }
 
+/** Longest retention window accepted: a century, so that the cutoff stays a valid date. */
+const MAX_RETENTION_DAYS = 36_525;
+
+const retentionDays = (table: string) =>
+  z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_RETENTION_DAYS)
+    .optional()
+    .describe(`Days of ${table} rows kept by retention (whole monthly partitions); unset: kept forever`);
+
+/** Retention windows (`pnpm db:retention`, the nightly maintenance). */
+export const retentionEnvSchema = z.object({
+  RETENTION_METRICS_DAYS: retentionDays('llm_generation_metrics'),
+  RETENTION_HISTORY_DAYS: retentionDays('llm_generation_history'),
+});
+
+export interface RetentionConfig {
+  /** Days of metrics kept; null: kept forever. */
+  readonly metricsDays: number | null;
+  /** Days of history kept; null: kept forever. */
+  readonly historyDays: number | null;
+}
+
+/** Parses the retention windows; see `parseEnvironment` for bad values. */
+export function loadRetentionConfig(env: NodeJS.ProcessEnv = process.env): RetentionConfig {
+  const parsed = parseEnvironment(retentionEnvSchema, env);
+  return {
+    metricsDays: parsed.RETENTION_METRICS_DAYS ?? null,
+    historyDays: parsed.RETENTION_HISTORY_DAYS ?? null,
+  };
+}
+
 /**
  * Parses the environment against a schema, for every app of the workspace. An empty variable
  * (`PORT=`) means "unset", as it does for most tools. A bad value throws `CONFIG_INVALID` naming

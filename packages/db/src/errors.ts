@@ -6,6 +6,7 @@ export const DB_ERROR_CODES = [
   'VALIDATION_FAILED',
   'COLLECTOR_FULL',
   'COLLECTOR_CLOSED',
+  'RETENTION_LOCKED',
 ] as const;
 export type DbErrorCode = (typeof DB_ERROR_CODES)[number];
 

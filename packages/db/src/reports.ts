@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { ROLLUP_NAME } from './rollups';
+import { COST_SQL, LATENCY_SQL, QUALITY_BY_METRICS_GROUP_SQL, QUALITY_SQL } from './report-sql';
+import { HISTORY_ROLLUP_NAME, ROLLUP_NAME } from './rollups';
 
 /**
  * Cost, latency and quality reports over a time range `[from, to)`.
@@ -12,6 +13,13 @@ import { ROLLUP_NAME } from './rollups';
  * So sums and counts equal the raw query's exactly, the answer is fresh to the statement, and a
  * long range costs O(buckets + rows since the refresh). Group-by fields come from a fixed list and
  * reach SQL as bound booleans; the statements themselves are constant.
+ *
+ * The history part of the quality report (rows, mean quality score, validation pass rate) works the
+ * same way over `llm_history_hourly` and its own watermark when the report is grouped by `node_type`
+ * and/or `day` only, so it survives retention of history. History has no tier, model or service:
+ * grouped by one of those, each history row is attributed through the metrics row of its
+ * `correlation_id`, read raw (that join can change when a metrics row arrives late, so it is never
+ * folded), and history rows dropped by retention no longer count there.
  */
 
 /** The fields a report can be grouped by (`day` is the UTC calendar day, `YYYY-MM-DD`). */
@@ -67,8 +75,12 @@ export interface QualityReportRow extends ReportGroup {
   onex_compliant_rate: number | null;
   type_hints_rate: number | null;
   truncation_rate: number | null;
-  /** From `llm_generation_history` rows of the range (grouped through their metrics row). */
+  /**
+   * From `llm_generation_history` rows created in the range: by their own `node_type` and day from the
+   * history rollup, or, grouped by tier, model or service, through their metrics row (read raw).
+   */
   history_rows: number;
+  /** Mean of `quality_score` as numeric (15 significant digits each), exact in any folding order. */
   avg_quality_score: number | null;
   validation_pass_rate: number | null;
 }
@@ -82,7 +94,11 @@ export interface TopQualityGeneration {
 }
 
 export async function getCostReport(dataSource: DataSource, range: ReportRange): Promise<CostReportRow[]> {
-  const rows = await queryAtWatermark(dataSource, COST_SQL, rangeParameters(range), dayParameters(range));
+  const rows = await queryAtWatermarks(dataSource, COST_SQL, ({ metrics }) => [
+    ...rangeParameters(range),
+    ...metrics,
+    ...dayParameters(range),
+  ]);
   return rows.map((row) => ({
     ...group(row),
     generations: Number(row.generations),
@@ -102,7 +118,10 @@ export async function getLatencyReport(
   dataSource: DataSource,
   range: ReportRange,
 ): Promise<LatencyReportRow[]> {
-  const rows = await queryAtWatermark(dataSource, LATENCY_SQL, rangeParameters(range));
+  const rows = await queryAtWatermarks(dataSource, LATENCY_SQL, ({ metrics }) => [
+    ...rangeParameters(range),
+    ...metrics,
+  ]);
   return rows.map((row) => ({
     ...group(row),
     generations: Number(row.generations),
@@ -116,7 +135,17 @@ export async function getQualityReport(
   dataSource: DataSource,
   range: ReportRange,
 ): Promise<QualityReportRow[]> {
-  const rows = await queryAtWatermark(dataSource, QUALITY_SQL, rangeParameters(range), dayParameters(range));
+  const historyFromRollup = (range.groupBy ?? []).every((field) => HISTORY_GROUP_FIELDS.includes(field));
+  const rows = await queryAtWatermarks(
+    dataSource,
+    historyFromRollup ? QUALITY_SQL : QUALITY_BY_METRICS_GROUP_SQL,
+    ({ metrics, history }) => [
+      ...rangeParameters(range),
+      ...metrics,
+      ...dayParameters(range),
+      ...(historyFromRollup ? history : []),
+    ],
+  );
   return rows.map((row) => ({
     ...group(row),
     generations: Number(row.generations),
@@ -172,28 +201,39 @@ function rangeParameters({ from, to, groupBy = [] }: ReportRange): unknown[] {
   return [...dates, ...REPORT_GROUP_FIELDS.map((field) => groupBy.includes(field))];
 }
 
+/** The history fields a report can be grouped by and still read history from its rollup. */
+const HISTORY_GROUP_FIELDS: readonly ReportGroupField[] = ['node_type', 'day'];
+
+/** Each rollup's watermark as statement parameters: `(insert_xid, id)`. */
+interface Watermarks {
+  readonly metrics: readonly [string, string];
+  readonly history: readonly [string, string];
+}
+
 /**
- * Runs a report with the watermark as constants (so the planner walks the watermark index for the
- * few rows above it) in one REPEATABLE READ snapshot: the buckets read and the watermark agree even
- * when a refresh commits in between.
+ * Runs a report with the watermarks as constants (so the planner walks the watermark index for the
+ * few rows above them) in one REPEATABLE READ snapshot: the buckets read and the watermarks agree
+ * even when a refresh commits in between.
  */
-function queryAtWatermark(
+function queryAtWatermarks(
   dataSource: DataSource,
   sql: string,
-  parameters: unknown[],
-  moreParameters: unknown[] = [],
+  parameters: (watermarks: Watermarks) => unknown[],
 ): Promise<RawRow[]> {
   return dataSource.transaction('REPEATABLE READ', async (manager) => {
-    const [watermark] = await manager.query<[{ watermark_xid: string; watermark_id: string }]>(
-      `SELECT watermark_xid, watermark_id FROM llm_rollup_state WHERE name = $1`,
-      [ROLLUP_NAME],
+    const rows = await manager.query<{ name: string; watermark_xid: string; watermark_id: string }[]>(
+      `SELECT name, watermark_xid, watermark_id FROM llm_rollup_state WHERE name IN ($1, $2)`,
+      [ROLLUP_NAME, HISTORY_ROLLUP_NAME],
     );
-    return manager.query<RawRow[]>(sql, [
-      ...parameters,
-      watermark.watermark_xid,
-      watermark.watermark_id,
-      ...moreParameters,
-    ]);
+    const watermark = (name: string): readonly [string, string] => {
+      const row = rows.find((candidate) => candidate.name === name);
+      if (row === undefined) throw new Error(`llm_rollup_state has no ${name} row: migrate the database`);
+      return [row.watermark_xid, row.watermark_id];
+    };
+    return manager.query<RawRow[]>(
+      sql,
+      parameters({ metrics: watermark(ROLLUP_NAME), history: watermark(HISTORY_ROLLUP_NAME) }),
+    );
   });
 }
 
@@ -225,161 +265,3 @@ function nullableNumber(value: RawValue): number | null {
 
 const HOUR_MS = 3600_000;
 const DAY_MS = 24 * HOUR_MS;
-
-/** Hours are UTC hours whatever the session's time zone: `date_bin` from a UTC origin. */
-const ORIGIN = `TIMESTAMPTZ '2000-01-01 00:00:00+00'`;
-
-/**
- * `$1` from, `$2` to, `$3`/`$4` the whole UTC hours inside them, `$5` the end of the leading partial
- * hour, `$6` the start of the trailing one (see `rangeParameters`), `$7`… one boolean per
- * REPORT_GROUP_FIELDS entry, `$12`/`$13` the watermark. Constants, not expressions, so the planner
- * sees the real ranges.
- * `tail` is every row above the watermark (few: those since the last refresh, found through
- * idx_llm_metrics_insert_xid); `raw` is every raw row the buckets do not cover.
- */
-const RANGE_CTES = `
-  tail AS MATERIALIZED (
-    SELECT m.* FROM llm_generation_metrics m
-    WHERE (m.insert_xid, m.id) > ($12::bigint, $13::uuid)
-  ),
-  raw AS (
-    SELECT m.* FROM llm_generation_metrics m WHERE m.created_at >= $1 AND m.created_at < $5
-    UNION ALL
-    SELECT m.* FROM llm_generation_metrics m WHERE m.created_at >= $6 AND m.created_at < $2
-    UNION ALL
-    SELECT t.* FROM tail t WHERE t.created_at >= $3 AND t.created_at < $4
-  )`;
-
-/** The grouping keys of a row of `facts`/`hist` (columns `at`, `tier`, …). */
-const GROUP_KEYS = `
-  CASE WHEN $7 THEN tier END AS tier,
-  CASE WHEN $8 THEN model_used END AS model_used,
-  CASE WHEN $9 THEN node_type END AS node_type,
-  CASE WHEN $10 THEN service_name END AS service_name,
-  CASE WHEN $11 THEN to_char(date_bin('1 day', at, ${ORIGIN}) AT TIME ZONE 'UTC', 'YYYY-MM-DD') END AS day`;
-
-const BUCKET_COLUMNS = `r.bucket_start AS at, r.tier, r.model_used, r.node_type, r.service_name,
-  r.generations, r.tokens_input, r.tokens_output, r.tokens_total, r.tokens_cached_input, r.tokens_cache_write,
-  r.tokens_reasoning, r.cost_usd, r.unpriced, r.latency_ms_sum,
-  r.syntax_valid_true, r.syntax_valid_known, r.onex_compliant_true, r.onex_compliant_known,
-  r.has_type_hints_true, r.has_type_hints_known, r.truncated_true, r.truncated_known`;
-
-/**
- * Rows of the cost and quality reports: daily buckets for the whole UTC days (`$14`…`$15`), hourly
- * buckets for the other whole hours (`$3`…`$16`, `$17`…`$4`), and `raw`.
- */
-const FACTS_CTE = `
-  facts AS (
-    SELECT ${BUCKET_COLUMNS}
-    FROM llm_metrics_daily r
-    WHERE r.bucket_start >= $14 AND r.bucket_start < $15
-    UNION ALL
-    SELECT ${BUCKET_COLUMNS} FROM llm_metrics_hourly r WHERE r.bucket_start >= $3 AND r.bucket_start < $16
-    UNION ALL
-    SELECT ${BUCKET_COLUMNS} FROM llm_metrics_hourly r WHERE r.bucket_start >= $17 AND r.bucket_start < $4
-    UNION ALL
-    SELECT created_at, tier, model_used, node_type, service_name, 1,
-           tokens_input, tokens_output, tokens_total, coalesce(tokens_cached_input, 0),
-           coalesce(tokens_cache_write, 0), coalesce(tokens_reasoning, 0), coalesce(cost_usd, 0),
-           (cost_status = 'unpriced')::integer, latency_ms::numeric,
-           (syntax_valid IS TRUE)::integer, (syntax_valid IS NOT NULL)::integer,
-           (onex_compliant IS TRUE)::integer, (onex_compliant IS NOT NULL)::integer,
-           (has_type_hints IS TRUE)::integer, (has_type_hints IS NOT NULL)::integer,
-           truncated::integer, 1
-    FROM raw
-  )`;
-
-const COST_SQL = `
-  WITH ${RANGE_CTES}, ${FACTS_CTE}
-  SELECT ${GROUP_KEYS},
-         sum(generations) AS generations, sum(tokens_input) AS tokens_input,
-         sum(tokens_output) AS tokens_output, sum(tokens_total) AS tokens_total,
-         sum(tokens_cached_input) AS tokens_cached_input, sum(tokens_cache_write) AS tokens_cache_write,
-         sum(tokens_reasoning) AS tokens_reasoning, sum(cost_usd) AS total_cost,
-         sum(unpriced) AS unpriced, (sum(latency_ms_sum) / sum(generations))::double precision AS avg_latency
-  FROM facts
-  GROUP BY 1, 2, 3, 4, 5
-  ORDER BY total_cost DESC, 1, 2, 3, 4, 5`;
-
-const QUALITY_SQL = `
-  WITH ${RANGE_CTES}, ${FACTS_CTE},
-  metrics AS (
-    SELECT ${GROUP_KEYS},
-           sum(generations) AS generations,
-           sum(syntax_valid_true)::numeric / nullif(sum(syntax_valid_known), 0) AS syntax_valid_rate,
-           sum(onex_compliant_true)::numeric / nullif(sum(onex_compliant_known), 0) AS onex_compliant_rate,
-           sum(has_type_hints_true)::numeric / nullif(sum(has_type_hints_known), 0) AS type_hints_rate,
-           sum(truncated_true)::numeric / nullif(sum(truncated_known), 0) AS truncation_rate
-    FROM facts
-    GROUP BY 1, 2, 3, 4, 5
-  ),
-  history AS (
-    SELECT h.created_at AS at, m.tier, m.model_used, h.node_type, m.service_name,
-           h.quality_score, h.validation_passed
-    FROM llm_generation_history h
-    LEFT JOIN LATERAL (
-      SELECT tier, model_used, service_name FROM llm_generation_metrics
-      WHERE correlation_id = h.correlation_id ORDER BY created_at LIMIT 1
-    ) m ON true
-    WHERE h.created_at >= $1 AND h.created_at < $2
-  ),
-  history_groups AS (
-    SELECT ${GROUP_KEYS},
-           count(*) AS history_rows, avg(quality_score) AS avg_quality_score,
-           avg(validation_passed::integer) AS validation_pass_rate
-    FROM history
-    GROUP BY 1, 2, 3, 4, 5
-  )
-  SELECT m.tier, m.model_used, m.node_type, m.service_name, m.day, m.generations,
-         m.syntax_valid_rate::double precision, m.onex_compliant_rate::double precision,
-         m.type_hints_rate::double precision, m.truncation_rate::double precision,
-         coalesce(h.history_rows, 0) AS history_rows, h.avg_quality_score,
-         h.validation_pass_rate::double precision
-  FROM metrics m
-  LEFT JOIN history_groups h
-    ON  h.tier IS NOT DISTINCT FROM m.tier AND h.model_used IS NOT DISTINCT FROM m.model_used
-    AND h.node_type IS NOT DISTINCT FROM m.node_type AND h.service_name IS NOT DISTINCT FROM m.service_name
-    AND h.day IS NOT DISTINCT FROM m.day
-  ORDER BY 1, 2, 3, 4, 5`;
-
-/**
- * `percentile_cont(p)` interpolates between the values of 1-based ranks floor(h) + 1 and
- * ceil(h) + 1, h = p × (n - 1). Each is estimated by its bin's value (within 1.9% of it) and
- * interpolated the same way, so the estimate is within 1.9% of `percentile_cont` too.
- */
-function percentileColumn(fraction: '0.50' | '0.95' | '0.99', name: string): string {
-  const h = `(${fraction} * (total - 1))`;
-  const binAt = (rank: string) => `llm_latency_bin_value(min(bin) FILTER (WHERE up_to >= ${rank}))`;
-  return `${binAt(`floor(${h}) + 1`)} + (max(${h}) - floor(max(${h})))::double precision
-      * (${binAt(`ceil(${h}) + 1`)} - ${binAt(`floor(${h}) + 1`)}) AS ${name}`;
-}
-
-const LATENCY_SQL = `
-  WITH ${RANGE_CTES},
-  hist AS (
-    SELECT r.bucket_start AS at, r.tier, r.model_used, r.node_type, r.service_name, r.bin, r.generations
-    FROM llm_metrics_hourly_latency r
-    WHERE r.bucket_start >= $3 AND r.bucket_start < $4
-    UNION ALL
-    SELECT created_at, tier, model_used, node_type, service_name, llm_latency_bin(latency_ms), 1
-    FROM raw
-  ),
-  bins AS (
-    SELECT ${GROUP_KEYS}, bin, sum(generations) AS generations
-    FROM hist
-    GROUP BY 1, 2, 3, 4, 5, 6
-  ),
-  cumulative AS (
-    SELECT tier, model_used, node_type, service_name, day, bin,
-           sum(generations) OVER (PARTITION BY tier, model_used, node_type, service_name, day ORDER BY bin)
-             AS up_to,
-           sum(generations) OVER (PARTITION BY tier, model_used, node_type, service_name, day) AS total
-    FROM bins
-  )
-  SELECT tier, model_used, node_type, service_name, day, max(total) AS generations,
-         ${percentileColumn('0.50', 'p50_latency_ms')},
-         ${percentileColumn('0.95', 'p95_latency_ms')},
-         ${percentileColumn('0.99', 'p99_latency_ms')}
-  FROM cumulative
-  GROUP BY 1, 2, 3, 4, 5
-  ORDER BY 1, 2, 3, 4, 5`;

@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 
 /**
  * Incremental hourly rollups of `llm_generation_metrics` (tables of migration
- * `AddReportRollups1765000000000`).
+ * `AddReportRollups1765000000000`) and of `llm_generation_history` (`AddHistoryRollup1765400000000`).
  *
  * The watermark is a keyset on `(insert_xid, id)`: `insert_xid` is the id of the transaction that
  * inserted the row. A batch only takes rows whose transaction is older than the oldest transaction
@@ -12,9 +12,12 @@ import type { DataSource, EntityManager } from 'typeorm';
  * late with an old `created_at` is a new key above the watermark, so it lands in its old hour once.
  * Cost: a long-running transaction anywhere on the server holds the watermark back (never wrong,
  * only less rolled up); reports read rows above the watermark raw, so they stay fresh regardless.
+ * Each rollup has its own watermark row in `llm_rollup_state`; history follows the same rules.
  */
 
 export const ROLLUP_NAME = 'metrics_hourly';
+/** The history rollup's watermark row in `llm_rollup_state`. */
+export const HISTORY_ROLLUP_NAME = 'history_hourly';
 export const DEFAULT_ROLLUP_BATCH_SIZE = 50_000;
 
 export interface RefreshOptions {
@@ -32,9 +35,28 @@ export interface RefreshResult {
  * `batchSize` rows, each batch one transaction that upserts its buckets and moves the watermark.
  * Idempotent; concurrent refreshes serialize on the watermark row.
  */
-export async function refreshRollups(
+export function refreshRollups(dataSource: DataSource, options: RefreshOptions = {}): Promise<RefreshResult> {
+  return foldInBatches(dataSource, FOLD_BATCH_SQL, ROLLUP_NAME, options);
+}
+
+/**
+ * Folds every final history row above the history watermark into `llm_history_hourly` (per UTC hour
+ * and node type: rows, quality score sum and count, validation passes), like `refreshRollups`. The
+ * feedback columns are not folded: the admin API updates them after the insert.
+ */
+export function refreshHistoryRollups(
   dataSource: DataSource,
-  { batchSize = DEFAULT_ROLLUP_BATCH_SIZE }: RefreshOptions = {},
+  options: RefreshOptions = {},
+): Promise<RefreshResult> {
+  return foldInBatches(dataSource, FOLD_HISTORY_BATCH_SQL, HISTORY_ROLLUP_NAME, options);
+}
+
+/** Runs a fold statement (`$1` rollup name, `$2` batch size) one transaction per batch until caught up. */
+async function foldInBatches(
+  dataSource: DataSource,
+  foldSql: string,
+  rollupName: string,
+  { batchSize = DEFAULT_ROLLUP_BATCH_SIZE }: RefreshOptions,
 ): Promise<RefreshResult> {
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
     throw new RangeError(`batchSize must be a positive integer (got ${batchSize})`);
@@ -43,7 +65,7 @@ export async function refreshRollups(
   let batches = 0;
   for (;;) {
     const folded = await dataSource.transaction(async (manager) => {
-      const [{ rows }] = await manager.query<[{ rows: number }]>(FOLD_BATCH_SQL, [ROLLUP_NAME, batchSize]);
+      const [{ rows }] = await manager.query<[{ rows: number }]>(foldSql, [rollupName, batchSize]);
       return rows;
     });
     if (folded === 0) break;
@@ -72,16 +94,38 @@ export async function rebuildRollups(
   return refreshRollups(dataSource, options);
 }
 
+/** Empties the history rollup and folds every history row again. */
+export async function rebuildHistoryRollups(
+  dataSource: DataSource,
+  options: RefreshOptions = {},
+): Promise<RefreshResult> {
+  await dataSource.transaction(async (manager) => {
+    await manager.query(`SELECT 1 FROM llm_rollup_state WHERE name = $1 FOR UPDATE`, [HISTORY_ROLLUP_NAME]);
+    await manager.query(`TRUNCATE llm_history_hourly`);
+    await manager.query(
+      `UPDATE llm_rollup_state
+       SET watermark_xid = 0, watermark_id = '00000000-0000-0000-0000-000000000000', refreshed_at = now()
+       WHERE name = $1`,
+      [HISTORY_ROLLUP_NAME],
+    );
+  });
+  return refreshHistoryRollups(dataSource, options);
+}
+
 export interface RollupWatermark {
   readonly insertXid: string;
   readonly id: string;
   readonly refreshedAt: Date | null;
 }
 
-export async function getRollupWatermark(dataSource: DataSource): Promise<RollupWatermark> {
+/** The watermark of the metrics rollup, or of the history rollup with `HISTORY_ROLLUP_NAME`. */
+export async function getRollupWatermark(
+  dataSource: DataSource,
+  rollupName: typeof ROLLUP_NAME | typeof HISTORY_ROLLUP_NAME = ROLLUP_NAME,
+): Promise<RollupWatermark> {
   const [row] = await dataSource.query<
     [{ watermark_xid: string; watermark_id: string; refreshed_at: Date | null }]
-  >(`SELECT watermark_xid, watermark_id, refreshed_at FROM llm_rollup_state WHERE name = $1`, [ROLLUP_NAME]);
+  >(`SELECT watermark_xid, watermark_id, refreshed_at FROM llm_rollup_state WHERE name = $1`, [rollupName]);
   return { insertXid: row.watermark_xid, id: row.watermark_id, refreshedAt: row.refreshed_at };
 }
 
@@ -149,6 +193,45 @@ const FOLD_BATCH_SQL = `
     GROUP BY 1, 2, 3, 4, 5, 6
     ON CONFLICT ON CONSTRAINT llm_metrics_hourly_latency_pkey DO UPDATE SET
       generations = h.generations + EXCLUDED.generations
+  ),
+  last_row AS (
+    SELECT insert_xid, id FROM batch ORDER BY insert_xid DESC, id DESC LIMIT 1
+  ),
+  advanced AS (
+    UPDATE llm_rollup_state s
+    SET watermark_xid = l.insert_xid, watermark_id = l.id, refreshed_at = now()
+    FROM last_row l
+    WHERE s.name = $1
+  )
+  SELECT count(*)::integer AS rows FROM batch
+`;
+
+/** FOLD_BATCH_SQL for history: the same watermark discipline, one bucket table. */
+const FOLD_HISTORY_BATCH_SQL = `
+  WITH state AS (
+    SELECT watermark_xid, watermark_id FROM llm_rollup_state WHERE name = $1 FOR UPDATE
+  ),
+  batch AS (
+    SELECT h.id, h.insert_xid, h.node_type, h.quality_score, h.validation_passed,
+           date_bin('1 hour', h.created_at, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS bucket_start
+    FROM llm_generation_history h
+    WHERE (h.insert_xid, h.id) > ((SELECT watermark_xid FROM state), (SELECT watermark_id FROM state))
+      AND h.insert_xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+    ORDER BY h.insert_xid, h.id
+    LIMIT $2
+  ),
+  hours AS (
+    INSERT INTO llm_history_hourly AS r
+      (bucket_start, node_type, history_rows, quality_score_sum, quality_score_count, validation_passed_count)
+    SELECT bucket_start, node_type, count(*), coalesce(sum(quality_score::numeric), 0), count(quality_score),
+           count(*) FILTER (WHERE validation_passed)
+    FROM batch
+    GROUP BY 1, 2
+    ON CONFLICT ON CONSTRAINT llm_history_hourly_pkey DO UPDATE SET
+      history_rows = r.history_rows + EXCLUDED.history_rows,
+      quality_score_sum = r.quality_score_sum + EXCLUDED.quality_score_sum,
+      quality_score_count = r.quality_score_count + EXCLUDED.quality_score_count,
+      validation_passed_count = r.validation_passed_count + EXCLUDED.validation_passed_count
   ),
   last_row AS (
     SELECT insert_xid, id FROM batch ORDER BY insert_xid DESC, id DESC LIMIT 1

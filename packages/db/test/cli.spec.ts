@@ -59,8 +59,8 @@ describe('pnpm db:* against DATABASE_URL', () => {
     expect(result.stdout).toContain('Applied CreateLlmMetricsTables1761868800000');
     expect(result.stdout).toContain('Applied AddPriceHistory1764892800000');
     expect(result.stdout).toContain('Applied PartitionByMonth1765100000000');
-    // 14 tables and the bookkeeping one, plus 5 partitions (default, this month, 3 ahead) of 2 tables.
-    expect(await tables()).toHaveLength(25);
+    // 15 tables and the bookkeeping one, plus 5 partitions (default, this month, 3 ahead) of 2 tables.
+    expect(await tables()).toHaveLength(26);
     expect((await run(['migrate'], env)).stdout).toContain('Already up to date.');
     expect((await run(['status'], env)).stdout).toContain('[applied] CreateLlmMetricsTables1761868800000');
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { getLatencyReport, type ReportGroupField } from '../src/reports';
 import { useTestDatabase } from '../src/testing';
-import { insertRandomMetrics, refreshUntilCaughtUp } from './report-fixtures';
+import { CATCH_UP_TIMEOUT_MS, insertRandomMetrics, refreshUntilCaughtUp } from './report-fixtures';
 import { seededRandom } from '../src/testing';
 
 const db = useTestDatabase();
@@ -16,7 +16,7 @@ beforeAll(async () => {
   await refreshUntilCaughtUp(db.dataSource);
   // Some rows above the watermark, so the tail's bins merge with the buckets'.
   await insertRandomMetrics(db.dataSource, 1000, random, createdAt);
-});
+}, CATCH_UP_TIMEOUT_MS);
 
 describe('latency percentiles from the histogram', () => {
   test('p50, p95 and p99 are within 2% of percentile_cont, per group and overall', async () => {

@@ -1,6 +1,12 @@
 import type { DataSource } from 'typeorm';
 import type { ReportGroupField } from '../src/reports';
-import { refreshRollups, getRollupWatermark } from '../src/rollups';
+import {
+  getRollupWatermark,
+  HISTORY_ROLLUP_NAME,
+  refreshHistoryRollups,
+  refreshRollups,
+  ROLLUP_NAME,
+} from '../src/rollups';
 
 const TIERS = ['local', 'cloud_fast', 'cloud_premium'];
 const MODELS = ['glm-4.5', 'gpt-x', 'llama'];
@@ -88,17 +94,96 @@ export async function rawCostReport(
   );
 }
 
-/** Refreshes until the watermark covers every committed row (another test's open transaction may lag it). */
+/**
+ * Inserts `count` history rows with random node types, quality scores and validation results, created
+ * at `createdAt(i)`, each with a metrics row of the same correlation_id, node type and instant (so the
+ * quality report, whose groups come from metrics, has a group for each), in one transaction.
+ */
+export async function insertRandomHistory(
+  dataSource: DataSource,
+  count: number,
+  random: () => number,
+  createdAt: (index: number) => Date,
+): Promise<void> {
+  const rows = Array.from({ length: count }, (_, index) => ({
+    node_type: NODE_TYPES[Math.floor(random() * NODE_TYPES.length)]!,
+    quality_score: random() < 0.05 ? 1 : random(),
+    validation_passed: random() < 0.7,
+    created_at: createdAt(index).toISOString(),
+  }));
+  await dataSource.query(
+    `WITH input AS (
+       SELECT gen_random_uuid() AS correlation_id, r.*
+       FROM jsonb_to_recordset($1::jsonb) AS r(node_type text, quality_score float8, validation_passed boolean,
+         created_at timestamptz)
+     ),
+     metrics AS (
+       INSERT INTO llm_generation_metrics (correlation_id, method_name, tier, model_used, node_type, service_name,
+         tokens_input, tokens_output, tokens_total, latency_ms, cost_usd, created_at)
+       SELECT correlation_id, 'm', 'local', 'llama', node_type, 'PostgresService', 1, 1, 2, 1, 0, created_at
+       FROM input
+     )
+     INSERT INTO llm_generation_history (correlation_id, node_type, method_name, prompt_text, generated_code,
+       quality_score, validation_passed, created_at)
+     SELECT correlation_id, node_type, 'm', 'p', 'c', quality_score, validation_passed, created_at FROM input`,
+    [JSON.stringify(rows)],
+  );
+}
+
+/** The raw history part of the quality report: every history row of `[from, to)`, no rollup. */
+export async function rawHistoryQuality(
+  dataSource: DataSource,
+  from: Date,
+  to: Date,
+  groupBy: readonly ReportGroupField[],
+): Promise<Record<string, unknown>[]> {
+  return dataSource.query(
+    `SELECT CASE WHEN $3 THEN node_type END AS node_type,
+            CASE WHEN $4 THEN to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') END AS day,
+            count(*)::integer AS history_rows, avg(quality_score::numeric)::float8 AS avg_quality_score,
+            avg(validation_passed::integer)::float8 AS validation_pass_rate
+     FROM llm_generation_history WHERE created_at >= $1 AND created_at < $2
+     GROUP BY 1, 2 ORDER BY 1, 2`,
+    [from, to, groupBy.includes('node_type'), groupBy.includes('day')],
+  );
+}
+
+/** How long a test waits for another session's transaction that holds a watermark back. */
+export const CATCH_UP_DEADLINE_MS = 240_000;
+/** Jest timeout for a test or hook that waits for the watermark to catch up. */
+export const CATCH_UP_TIMEOUT_MS = CATCH_UP_DEADLINE_MS + 30_000;
+
+/**
+ * Refreshes until the watermark covers every committed row. Another session's open transaction (a
+ * test file or benchmark on the same server) may hold it back for a while: wait for it, up to 4 min.
+ */
 export async function refreshUntilCaughtUp(dataSource: DataSource): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    await refreshRollups(dataSource);
-    const watermark = await getRollupWatermark(dataSource);
-    const [{ above }] = await dataSource.query<[{ above: number }]>(
-      `SELECT count(*)::integer AS above FROM llm_generation_metrics WHERE (insert_xid, id) > ($1, $2)`,
+  await catchUp(dataSource, ROLLUP_NAME, 'llm_generation_metrics', () => refreshRollups(dataSource));
+}
+
+/** `refreshUntilCaughtUp` for the history rollup. */
+export async function refreshHistoryUntilCaughtUp(dataSource: DataSource): Promise<void> {
+  await catchUp(dataSource, HISTORY_ROLLUP_NAME, 'llm_generation_history', () =>
+    refreshHistoryRollups(dataSource),
+  );
+}
+
+async function catchUp(
+  dataSource: DataSource,
+  rollupName: typeof ROLLUP_NAME | typeof HISTORY_ROLLUP_NAME,
+  table: 'llm_generation_metrics' | 'llm_generation_history',
+  refresh: () => Promise<unknown>,
+): Promise<void> {
+  const deadline = Date.now() + CATCH_UP_DEADLINE_MS;
+  while (Date.now() < deadline) {
+    await refresh();
+    const watermark = await getRollupWatermark(dataSource, rollupName);
+    const [{ above }] = await dataSource.query<[{ above: boolean }]>(
+      `SELECT EXISTS (SELECT 1 FROM ${table} WHERE (insert_xid, id) > ($1, $2)) AS above`,
       [watermark.insertXid, watermark.id],
     );
-    if (above === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    if (!above) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error('the rollup watermark did not catch up');
+  throw new Error(`the ${rollupName} watermark did not catch up`);
 }

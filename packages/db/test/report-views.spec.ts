@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { useTestDatabase } from '../src/testing';
-import { insertRandomMetrics, refreshUntilCaughtUp } from './report-fixtures';
+import { CATCH_UP_TIMEOUT_MS, insertRandomMetrics, refreshUntilCaughtUp } from './report-fixtures';
 import { seededRandom } from '../src/testing';
 
 const db = useTestDatabase();
@@ -15,7 +15,7 @@ beforeAll(async () => {
   await refreshUntilCaughtUp(db.dataSource);
   // Rows above the watermark, some of them late for days already rolled up.
   await insertRandomMetrics(db.dataSource, 500, random, createdAt);
-});
+}, CATCH_UP_TIMEOUT_MS);
 
 describe('analytics views', () => {
   test('llm_cost_analysis equals the raw GROUP BY per day, tier and model', async () => {

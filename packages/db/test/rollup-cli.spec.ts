@@ -2,7 +2,8 @@ import { describe, expect, test } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { newGeneration, useTestDatabase } from '../src/testing';
+import { newGeneration, newHistory, useTestDatabase } from '../src/testing';
+import { CATCH_UP_DEADLINE_MS, CATCH_UP_TIMEOUT_MS } from './report-fixtures';
 
 const db = useTestDatabase();
 
@@ -17,17 +18,28 @@ async function rollup(): Promise<string> {
 }
 
 describe('llm-metrics-db rollup', () => {
-  test('folds the new rows, then finds nothing to do', async () => {
-    await newGeneration(db.dataSource);
-    await newGeneration(db.dataSource);
-    // Another test file's open transaction may hold the watermark back: refresh until both are in.
-    let folded = 0;
-    for (let attempt = 0; attempt < 20 && folded < 2; attempt += 1) {
+  test(
+    'folds the new metrics and history rows, then finds nothing to do',
+    async () => {
+      await newGeneration(db.dataSource);
+      await newGeneration(db.dataSource);
+      await newHistory(db.dataSource);
+      // Another session's open transaction may hold the watermarks back: refresh until all are in.
+      const folded = { metrics: 0, history: 0 };
+      const deadline = Date.now() + CATCH_UP_DEADLINE_MS;
+      while ((folded.metrics < 2 || folded.history < 1) && Date.now() < deadline) {
+        const output = await rollup();
+        expect(output).toMatch(
+          /Folded \d+ metrics rows into the hourly rollup|The metrics rollup is up to date/,
+        );
+        folded.metrics += Number(/Folded (\d+) metrics rows/.exec(output)?.[1] ?? 0);
+        folded.history += Number(/Folded (\d+) history rows/.exec(output)?.[1] ?? 0);
+      }
+      expect(folded).toEqual({ metrics: 2, history: 1 });
       const output = await rollup();
-      expect(output).toMatch(/Folded \d+ rows into the hourly rollups|Rollups are up to date/);
-      folded += Number(/Folded (\d+) rows/.exec(output)?.[1] ?? 0);
-    }
-    expect(folded).toBe(2);
-    expect(await rollup()).toContain('Rollups are up to date.');
-  });
+      expect(output).toContain('The metrics rollup is up to date.');
+      expect(output).toContain('The history rollup is up to date.');
+    },
+    CATCH_UP_TIMEOUT_MS,
+  );
 });

@@ -2,7 +2,12 @@ import { beforeAll, describe, expect, test } from '@jest/globals';
 import { getCostReport, type ReportGroupField } from '../src/reports';
 import { getRollupWatermark, rebuildRollups, refreshRollups } from '../src/rollups';
 import { useTestDatabase } from '../src/testing';
-import { insertRandomMetrics, rawCostReport, refreshUntilCaughtUp } from './report-fixtures';
+import {
+  CATCH_UP_TIMEOUT_MS,
+  insertRandomMetrics,
+  rawCostReport,
+  refreshUntilCaughtUp,
+} from './report-fixtures';
 import { seededRandom } from '../src/testing';
 
 const db = useTestDatabase();
@@ -86,7 +91,7 @@ describe('incremental rollups + raw tail', () => {
     // After the refresh: new rows, and late rows with an old created_at, served from the tail.
     await insertRandomMetrics(db.dataSource, 400, random, createdAt);
     await insertRandomMetrics(db.dataSource, 50, random, () => at(5 + random()));
-  });
+  }, CATCH_UP_TIMEOUT_MS);
 
   test.each(RANGES)('%s: equals the raw GROUP BY for every grouping', async (_name, from, to) => {
     for (const groupBy of GROUPINGS) {
@@ -94,79 +99,91 @@ describe('incremental rollups + raw tail', () => {
     }
   });
 
-  test('refreshing again folds the late rows once; the answers do not move', async () => {
-    const before = await costReport(at(-1), at(80), ['tier', 'day']);
-    await refreshUntilCaughtUp(db.dataSource);
-    await refreshRollups(db.dataSource);
-    expect(await costReport(at(-1), at(80), ['tier', 'day'])).toEqual(before);
-    const [{ rolled, rolled_daily, raw }] = await db.dataSource.query<
-      [{ rolled: string; rolled_daily: string; raw: string }]
-    >(
-      `SELECT (SELECT sum(generations) FROM llm_metrics_hourly)::text AS rolled,
+  test(
+    'refreshing again folds the late rows once; the answers do not move',
+    async () => {
+      const before = await costReport(at(-1), at(80), ['tier', 'day']);
+      await refreshUntilCaughtUp(db.dataSource);
+      await refreshRollups(db.dataSource);
+      expect(await costReport(at(-1), at(80), ['tier', 'day'])).toEqual(before);
+      const [{ rolled, rolled_daily, raw }] = await db.dataSource.query<
+        [{ rolled: string; rolled_daily: string; raw: string }]
+      >(
+        `SELECT (SELECT sum(generations) FROM llm_metrics_hourly)::text AS rolled,
               (SELECT sum(generations) FROM llm_metrics_daily)::text AS rolled_daily,
               (SELECT count(*) FROM llm_generation_metrics)::text AS raw`,
-    );
-    expect(rolled).toBe(raw);
-    expect(rolled_daily).toBe(raw);
-  });
-
-  test.each([1, 449, 450, 451])('a rebuild in batches of %i gives the same buckets', async (batchSize) => {
-    const buckets = () =>
-      db.dataSource.query<unknown[]>(
-        `SELECT * FROM llm_metrics_hourly ORDER BY bucket_start, tier, model_used, node_type, service_name`,
       );
-    const histogram = () =>
-      db.dataSource.query<unknown[]>(`SELECT * FROM llm_metrics_hourly_latency ORDER BY 1, 2, 3, 4, 5, 6`);
-    await refreshUntilCaughtUp(db.dataSource);
-    const days = () =>
-      db.dataSource.query<unknown[]>(
-        `SELECT * FROM llm_metrics_daily ORDER BY bucket_start, tier, model_used, node_type, service_name`,
-      );
-    const [expectedBuckets, expectedDays, expectedHistogram] = [
-      await buckets(),
-      await days(),
-      await histogram(),
-    ];
-    // 3,450 rows: batch sizes around 450 end on a full, a short and a just-full batch.
-    const result = await rebuildRollups(db.dataSource, { batchSize });
-    await refreshUntilCaughtUp(db.dataSource);
-    expect(result.rowsFolded).toBeLessThanOrEqual(3450);
-    expect(await buckets()).toEqual(expectedBuckets);
-    expect(await days()).toEqual(expectedDays);
-    expect(await histogram()).toEqual(expectedHistogram);
-  });
+      expect(rolled).toBe(raw);
+      expect(rolled_daily).toBe(raw);
+    },
+    CATCH_UP_TIMEOUT_MS,
+  );
 
-  test('a transaction that commits after a later one is still folded once', async () => {
-    const slow = db.dataSource.createQueryRunner();
-    await slow.connect();
-    try {
-      await slow.startTransaction();
-      // The slow transaction writes first (smaller xid) and commits last.
-      await slow.query(
-        `INSERT INTO llm_generation_metrics (correlation_id, node_type, service_name, method_name, tier,
+  test.each([1, 449, 450, 451])(
+    'a rebuild in batches of %i gives the same buckets',
+    async (batchSize) => {
+      const buckets = () =>
+        db.dataSource.query<unknown[]>(
+          `SELECT * FROM llm_metrics_hourly ORDER BY bucket_start, tier, model_used, node_type, service_name`,
+        );
+      const histogram = () =>
+        db.dataSource.query<unknown[]>(`SELECT * FROM llm_metrics_hourly_latency ORDER BY 1, 2, 3, 4, 5, 6`);
+      await refreshUntilCaughtUp(db.dataSource);
+      const days = () =>
+        db.dataSource.query<unknown[]>(
+          `SELECT * FROM llm_metrics_daily ORDER BY bucket_start, tier, model_used, node_type, service_name`,
+        );
+      const [expectedBuckets, expectedDays, expectedHistogram] = [
+        await buckets(),
+        await days(),
+        await histogram(),
+      ];
+      // 3,450 rows: batch sizes around 450 end on a full, a short and a just-full batch.
+      const result = await rebuildRollups(db.dataSource, { batchSize });
+      await refreshUntilCaughtUp(db.dataSource);
+      expect(result.rowsFolded).toBeLessThanOrEqual(3450);
+      expect(await buckets()).toEqual(expectedBuckets);
+      expect(await days()).toEqual(expectedDays);
+      expect(await histogram()).toEqual(expectedHistogram);
+    },
+    CATCH_UP_TIMEOUT_MS,
+  );
+
+  test(
+    'a transaction that commits after a later one is still folded once',
+    async () => {
+      const slow = db.dataSource.createQueryRunner();
+      await slow.connect();
+      try {
+        await slow.startTransaction();
+        // The slow transaction writes first (smaller xid) and commits last.
+        await slow.query(
+          `INSERT INTO llm_generation_metrics (correlation_id, node_type, service_name, method_name, tier,
            model_used, tokens_input, tokens_output, tokens_total, latency_ms, cost_usd, created_at)
          VALUES (gen_random_uuid(), 'effect', 'Slow', 'm', 'local', 'slow-model', 1, 1, 2, 10, 0.5, $1)`,
-        [at(30)],
-      );
-      await insertRandomMetrics(db.dataSource, 20, random, () => at(30.5));
-      await refreshRollups(db.dataSource);
-      const watermark = await getRollupWatermark(db.dataSource);
-      const [{ slowXid }] = (await slow.query(`SELECT pg_current_xact_id()::text AS "slowXid"`)) as [
-        { slowXid: string },
-      ];
-      expect(BigInt(watermark.insertXid)).toBeLessThan(BigInt(slowXid));
-      expect(await costReport(at(0), at(80), ['model_used'])).toEqual(
-        await rawReport(at(0), at(80), ['model_used']),
-      );
-      await slow.commitTransaction();
-    } finally {
-      await slow.release();
-    }
-    await refreshUntilCaughtUp(db.dataSource);
-    const report = await costReport(at(0), at(80), ['model_used']);
-    expect(report.find((row) => row.model_used === 'slow-model')).toMatchObject({ generations: 1 });
-    expect(report).toEqual(await rawReport(at(0), at(80), ['model_used']));
-  });
+          [at(30)],
+        );
+        await insertRandomMetrics(db.dataSource, 20, random, () => at(30.5));
+        await refreshRollups(db.dataSource);
+        const watermark = await getRollupWatermark(db.dataSource);
+        const [{ slowXid }] = (await slow.query(`SELECT pg_current_xact_id()::text AS "slowXid"`)) as [
+          { slowXid: string },
+        ];
+        expect(BigInt(watermark.insertXid)).toBeLessThan(BigInt(slowXid));
+        expect(await costReport(at(0), at(80), ['model_used'])).toEqual(
+          await rawReport(at(0), at(80), ['model_used']),
+        );
+        await slow.commitTransaction();
+      } finally {
+        await slow.release();
+      }
+      await refreshUntilCaughtUp(db.dataSource);
+      const report = await costReport(at(0), at(80), ['model_used']);
+      expect(report.find((row) => row.model_used === 'slow-model')).toMatchObject({ generations: 1 });
+      expect(report).toEqual(await rawReport(at(0), at(80), ['model_used']));
+    },
+    CATCH_UP_TIMEOUT_MS,
+  );
 
   test('rejects a group-by field outside the fixed list', async () => {
     await expect(

@@ -14,6 +14,7 @@ import {
   type RepriceReport,
   repriceGenerations,
 } from '../reprice';
+import { retentionOptions, runRetention } from './retention-command';
 import { runRollupRefresh } from './rollup-command';
 
 const USAGE = `Usage: llm-metrics-db <command>
@@ -22,7 +23,11 @@ Commands:
   migrate          apply every pending migration
   rollback [--all] revert the latest migration (or all of them)
   status           list migrations and whether each is applied
-  rollup           fold the metrics rows written since the last refresh into the hourly rollups
+  rollup           fold the metrics and history rows written since the last refresh into the hourly rollups
+  retention [--apply] [--metrics-days N] [--history-days N]
+                   list the monthly partitions, their rows and sizes, and those older than the retention
+                   window (RETENTION_METRICS_DAYS / RETENTION_HISTORY_DAYS, or the options; unset: keep
+                   forever). A dry run unless --apply, which refreshes the rollups and drops them.
   serve            start the embedded PostgreSQL, migrate it and keep serving it until Ctrl-C
   reprice --tier T [--model M] --from D --to D [--apply] [--batch-size N]
                    recompute the cost of tier T's generations (of model M) created from --from
@@ -46,9 +51,13 @@ async function main(argv: string[]): Promise<void> {
   }
   if (extra.length > 0) throw new UsageError(`unexpected argument: ${extra.join(' ')}`);
   if (values.all === true && command !== 'rollback') throw new UsageError('--all only applies to rollback');
-  const repriceOption = REPRICE_OPTIONS.find((option) => values[option] !== undefined);
-  if (repriceOption !== undefined && command !== 'reprice') {
-    throw new UsageError(`--${repriceOption} only applies to reprice`);
+  const allowed = COMMAND_OPTIONS.get(command ?? '') ?? [];
+  const misplaced = [...COMMAND_OPTIONS.values()]
+    .flat()
+    .find((option) => values[option] !== undefined && !allowed.includes(option));
+  if (misplaced !== undefined) {
+    const owners = [...COMMAND_OPTIONS].filter(([, options]) => options.includes(misplaced));
+    throw new UsageError(`--${misplaced} only applies to ${owners.map(([name]) => name).join(' and ')}`);
   }
 
   if (command === undefined) throw new UsageError('a command is required');
@@ -78,6 +87,8 @@ function parseArguments(argv: string[]) {
         to: { type: 'string' },
         apply: { type: 'boolean' },
         'batch-size': { type: 'string' },
+        'metrics-days': { type: 'string' },
+        'history-days': { type: 'string' },
       },
     });
   } catch (error) {
@@ -141,7 +152,12 @@ async function runReprice(database: DatabaseHandle, options: RepriceOptions): Pr
 }
 
 type Arguments = ReturnType<typeof parseArguments>['values'];
-const REPRICE_OPTIONS = ['tier', 'model', 'from', 'to', 'apply', 'batch-size'] as const;
+type CommandOption = Exclude<keyof Arguments, 'all' | 'help'>;
+/** The options each command takes; any other command given one of them is a usage error. */
+const COMMAND_OPTIONS = new Map<string, readonly CommandOption[]>([
+  ['reprice', ['tier', 'model', 'from', 'to', 'apply', 'batch-size']],
+  ['retention', ['apply', 'metrics-days', 'history-days']],
+]);
 const OPTION_OF: Readonly<Record<RepriceField, string>> = {
   tier: '--tier',
   model: '--model',
@@ -228,6 +244,14 @@ const COMMANDS = new Map<string, (values: Arguments) => (database: DatabaseHandl
     (values) => {
       const options = repriceOptions(values);
       return (database) => runReprice(database, options);
+    },
+  ],
+  [
+    'retention',
+    (values) => {
+      const options = retentionOptions(values, (message) => new UsageError(message));
+      return async (database) =>
+        report(database, await withDataSource(database, (dataSource) => runRetention(dataSource, options)));
     },
   ],
 ]);

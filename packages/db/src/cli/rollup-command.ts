@@ -1,14 +1,21 @@
 import type { DataSource } from 'typeorm';
-import { refreshRollups } from '../rollups';
+import { refreshHistoryRollups, refreshRollups } from '../rollups';
 
-/** `llm-metrics-db rollup`: folds the metrics rows written since the last refresh into the rollups. */
+/** `llm-metrics-db rollup`: folds the metrics and history rows written since the last refresh. */
 export async function runRollupRefresh(dataSource: DataSource): Promise<string[]> {
-  const started = Date.now();
-  const result = await refreshRollups(dataSource);
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  return [
-    result.rowsFolded === 0
-      ? 'Rollups are up to date.'
-      : `Folded ${result.rowsFolded} rows into the hourly rollups in ${result.batches} batches (${seconds} s).`,
-  ];
+  const lines: string[] = [];
+  for (const [label, refresh] of [
+    ['metrics', refreshRollups],
+    ['history', refreshHistoryRollups],
+  ] as const) {
+    const started = Date.now();
+    const result = await refresh(dataSource);
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    lines.push(
+      result.rowsFolded === 0
+        ? `The ${label} rollup is up to date.`
+        : `Folded ${result.rowsFolded} ${label} rows into the hourly rollup in ${result.batches} batches (${seconds} s).`,
+    );
+  }
+  return lines;
 }

@@ -7,12 +7,14 @@ import { AddHistoryInsertXid1765150000000 } from './1765150000000-add-history-in
 import { AddPatternExtraction1765200000000 } from './1765200000000-add-pattern-extraction';
 import { AddApiKeysAndAuditLog1765300000000 } from './1765300000000-add-api-keys-and-audit-log';
 import { AddHistoryCreatedIndex1765350000000 } from './1765350000000-add-history-created-index';
+import { AddHistoryRollup1765400000000 } from './1765400000000-add-history-rollup';
 
 export {
   AddApiKeysAndAuditLog1765300000000,
   AddHistoryCreatedIndex1765350000000,
   AddHistoryInsertXid1765150000000,
   AddPatternExtraction1765200000000,
+  AddHistoryRollup1765400000000,
   AddPriceHistory1764892800000,
   AddReportRollups1765000000000,
   AddReportViews1765000000001,
@@ -31,4 +33,5 @@ export const MIGRATIONS = [
   AddPatternExtraction1765200000000,
   AddApiKeysAndAuditLog1765300000000,
   AddHistoryCreatedIndex1765350000000,
+  AddHistoryRollup1765400000000,
 ] as const;
