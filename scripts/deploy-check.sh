@@ -3,7 +3,7 @@
 # deploy output exactly as docker/Dockerfile does (`pnpm deploy --prod --no-optional`), then runs
 # it against a scratch database of the PostgreSQL server given as $1 (a maintenance URL such as
 # postgres://postgres@127.0.0.1:5432): migrations from the deployed db package, the API until
-# /health answers and a key is accepted, and the extractor once.
+# /health answers and a key is accepted, then the extractor once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,3 +48,8 @@ status=0 && wait "$api_pid" || status=$?
 api_pid=
 [ "$status" = 0 ] || [ "$status" = 143 ] || { echo "the deployed API exited with $status on SIGTERM"; exit 1; }
 echo "deployed admin-api: /health 200, key accepted, stopped cleanly"
+
+(cd "$work/pattern-extractor" && node dist/main.js run --batch-size 500 </dev/null) | tail -1
+[ "${PIPESTATUS[0]}" = 0 ] || { echo "the deployed extractor failed"; exit 1; }
+psql "$DATABASE_URL" -Atc "SELECT status FROM llm_extraction_runs ORDER BY started_at DESC LIMIT 1" | grep -qx succeeded
+echo "deployed pattern-extractor: one run succeeded"

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { apiEnvSchema } from '@llm-metrics/admin-api/config';
-import { databaseEnvSchema } from '@llm-metrics/db/config';
+import { databaseEnvSchema, retentionEnvSchema } from '@llm-metrics/db/config';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -26,7 +26,8 @@ const envExample = read('.env.example');
 /** The variables each app's configuration reads (its zod schemas): what compose may pass it. */
 const APP_VARIABLES: Record<string, readonly string[]> = {
   'admin-api': [...Object.keys(databaseEnvSchema.shape), ...Object.keys(apiEnvSchema.shape)],
-  'pattern-extractor': Object.keys(databaseEnvSchema.shape),
+  'pattern-extractor': [...Object.keys(databaseEnvSchema.shape), ...Object.keys(retentionEnvSchema.shape)],
+  demo: Object.keys(databaseEnvSchema.shape),
 };
 /** Variables of the official postgres image that compose sets. */
 const POSTGRES_VARIABLES = ['POSTGRES_USER', 'POSTGRES_DB', 'POSTGRES_PASSWORD'];
@@ -50,9 +51,23 @@ describe('docker/compose.yaml', () => {
     const migrate = service('migrate');
     expect(migrate.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
     expect(migrate.command?.join(' ')).toMatch(/db\.js migrate$/);
-    for (const app of ['admin-api', 'pattern-extractor']) {
+    for (const app of ['admin-api', 'pattern-extractor', 'demo']) {
       expect(service(app).depends_on).toEqual({ migrate: { condition: 'service_completed_successfully' } });
     }
+  });
+
+  test('demo data is an opt-in profile that runs once after the migrations', () => {
+    const demo = service('demo');
+    expect(demo.profiles).toEqual(['demo']);
+    expect(demo.command?.join(' ')).toMatch(/db\.js demo$/);
+    expect(demo.depends_on).toEqual({ migrate: { condition: 'service_completed_successfully' } });
+    const always = Object.entries(compose.services).filter(([, { profiles }]) => profiles === undefined);
+    expect(always.map(([name]) => name).sort()).toEqual([
+      'admin-api',
+      'migrate',
+      'pattern-extractor',
+      'postgres',
+    ]);
   });
 
   test('the API is published and health-checked; the extractor runs its schedule', () => {

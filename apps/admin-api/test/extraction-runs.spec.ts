@@ -25,7 +25,7 @@ beforeAll(async () => {
     `INSERT INTO llm_extraction_runs (status, mode, started_at, finished_at, heartbeat_at, rows_read,
        patterns_created, maintenance, error)
      SELECT s.status, s.mode, s.started, CASE WHEN s.status = 'running' THEN NULL ELSE s.started + interval '5 minutes' END,
-            s.started, s.n * 1000, s.n, '[{"name":"rollup_refresh","ok":true,"ms":12,"detail":"3 rows"}]'::jsonb,
+            s.started, s.n * 1000, s.n, '[{"name":"metrics_rollup","ok":true,"ms":12,"detail":"3 rows"}]'::jsonb,
             CASE WHEN s.status = 'failed' THEN 'boom' END
      FROM (VALUES (1, 'succeeded', 'full'), (2, 'failed', 'incremental'), (3, 'succeeded', 'incremental'),
                   (4, 'failed', 'incremental'), (5, 'running', 'incremental'))
@@ -62,7 +62,7 @@ describe('GET /api/v1/extraction-runs', () => {
         id: ids[4],
         status: 'succeeded',
         rows_read: 1000,
-        maintenance: [{ name: 'rollup_refresh', ok: true, ms: 12, detail: '3 rows' }],
+        maintenance: [{ name: 'metrics_rollup', ok: true, ms: 12, detail: '3 rows' }],
       }),
     ]);
   });

@@ -3,7 +3,7 @@
  * `llm-metrics-extract` (`pnpm extract …`): run, status, schedule. Exit codes: 0 done, 1 failed,
  * 2 bad arguments, 3 another run holds the lock. Arguments are checked before any database opens.
  */
-import { loadDatabaseConfig } from '@llm-metrics/db/config';
+import { loadDatabaseConfig, loadRetentionConfig } from '@llm-metrics/db/config';
 import { connectDataSource, openDatabase } from '@llm-metrics/db/connection';
 import { DbError } from '@llm-metrics/db/errors';
 import { type Command, parseCommand, USAGE, UsageError } from './cli/arguments';
@@ -13,11 +13,16 @@ import { scheduleCommand } from './cli/schedule-command';
 import { statusCommand } from './cli/status-command';
 
 async function main(argv: readonly string[], output: Output): Promise<number> {
-  const command = parseCommand(argv);
-  if (command.name === 'help') {
+  const parsed = parseCommand(argv);
+  if (parsed.name === 'help') {
     console.log(USAGE);
     return EXIT_DONE;
   }
+  // The nightly maintenance applies the retention windows of the environment.
+  const command =
+    parsed.name === 'status'
+      ? parsed
+      : { ...parsed, options: { ...parsed.options, retention: loadRetentionConfig() } };
   const stop = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => stop.abort(signal);
   process.once('SIGINT', onSignal);

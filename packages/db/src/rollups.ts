@@ -1,17 +1,18 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { WRITE_HORIZON_SQL } from './write-horizon';
 
 /**
  * Incremental hourly rollups of `llm_generation_metrics` (tables of migration
  * `AddReportRollups1765000000000`) and of `llm_generation_history` (`AddHistoryRollup1765400000000`).
  *
  * The watermark is a keyset on `(insert_xid, id)`: `insert_xid` is the id of the transaction that
- * inserted the row. A batch only takes rows whose transaction is older than the oldest transaction
- * still in progress anywhere (`pg_snapshot_xmin` of the statement's snapshot), so every row at or
- * below the watermark is final: a transaction that commits late, whatever the order its rows were
- * written in, has an xid at or above that bound and is folded by a later refresh. A row that arrives
- * late with an old `created_at` is a new key above the watermark, so it lands in its old hour once.
- * Cost: a long-running transaction anywhere on the server holds the watermark back (never wrong,
- * only less rolled up); reports read rows above the watermark raw, so they stay fresh regardless.
+ * inserted the row. A batch only takes rows below the database's write horizon (the oldest transaction
+ * of this database still in progress, `WRITE_HORIZON_SQL`), so every row at or below the watermark is
+ * final: a transaction that commits late, whatever the order its rows were written in, has an xid at
+ * or above that bound and is folded by a later refresh. A row that arrives late with an old
+ * `created_at` is a new key above the watermark, so it lands in its old hour once. Cost: a long-running
+ * transaction in this database holds the watermark back (never wrong, only less rolled up); reports
+ * read rows above the watermark raw, so they stay fresh regardless.
  * Each rollup has its own watermark row in `llm_rollup_state`; history follows the same rules.
  */
 
@@ -177,7 +178,7 @@ const FOLD_BATCH_SQL = `
     FROM llm_generation_metrics m
     -- Scalar subqueries, so the planner walks idx_llm_metrics_insert_xid in order and stops at $2.
     WHERE (m.insert_xid, m.id) > ((SELECT watermark_xid FROM state), (SELECT watermark_id FROM state))
-      AND m.insert_xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+      AND m.insert_xid < ${WRITE_HORIZON_SQL}
     ORDER BY m.insert_xid, m.id
     LIMIT $2
   ),
@@ -216,7 +217,7 @@ const FOLD_HISTORY_BATCH_SQL = `
            date_bin('1 hour', h.created_at, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS bucket_start
     FROM llm_generation_history h
     WHERE (h.insert_xid, h.id) > ((SELECT watermark_xid FROM state), (SELECT watermark_id FROM state))
-      AND h.insert_xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+      AND h.insert_xid < ${WRITE_HORIZON_SQL}
     ORDER BY h.insert_xid, h.id
     LIMIT $2
   ),

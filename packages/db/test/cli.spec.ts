@@ -78,6 +78,32 @@ describe('pnpm db:* against DATABASE_URL', () => {
   });
 });
 
+describe('pnpm db:demo (docker compose --profile demo)', () => {
+  test('writes the demo month into a database without generations, once', async () => {
+    const database = await createTestDatabase();
+    try {
+      const env = { DATABASE_URL: database.url };
+      const count = async () =>
+        (
+          await queryServer<{ n: number }>(
+            database.url,
+            `SELECT count(*)::int AS n FROM llm_generation_metrics`,
+          )
+        )[0]?.n;
+      const first = await run(['demo'], env);
+      expect(first.code).toBe(0);
+      expect(first.stdout).toMatch(/Demo data written: \d+ generations, \d+ history rows\./);
+      const rows = await count();
+      expect(rows).toBeGreaterThan(1000);
+      const second = await run(['demo'], env);
+      expect(second).toMatchObject({ code: 0, stdout: expect.stringContaining('no demo data written') });
+      expect(await count()).toBe(rows);
+    } finally {
+      await database.drop();
+    }
+  });
+});
+
 describe('bad input', () => {
   test('a malformed DATABASE_URL stops with exit 2, naming the variable and not its value', async () => {
     const result = await run(['status'], { DATABASE_URL: 'postgres//admin:hunter2@db' });

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { getCostReport, type ReportGroupField } from '../src/reports';
 import { getRollupWatermark, rebuildRollups, refreshRollups } from '../src/rollups';
-import { useTestDatabase } from '../src/testing';
+import { createTestDatabase, useTestDatabase } from '../src/testing';
+import { Client } from 'pg';
 import {
   CATCH_UP_TIMEOUT_MS,
   insertRandomMetrics,
@@ -184,6 +185,30 @@ describe('incremental rollups + raw tail', () => {
     },
     CATCH_UP_TIMEOUT_MS,
   );
+
+  test('a long transaction in another database does not hold the watermark back', async () => {
+    const other = await createTestDatabase();
+    const elsewhere = new Client({ connectionString: other.url });
+    await elsewhere.connect();
+    try {
+      await elsewhere.query('BEGIN');
+      const { rows } = await elsewhere.query<{ xid: string }>(`SELECT pg_current_xact_id()::text AS xid`);
+      await insertRandomMetrics(db.dataSource, 10, random, () => at(40));
+      await refreshRollups(db.dataSource);
+      const watermark = await getRollupWatermark(db.dataSource);
+      // Folded past the other database's open transaction: every row of this one is in.
+      expect(BigInt(watermark.insertXid)).toBeGreaterThan(BigInt(rows[0]?.xid ?? 0));
+      const [{ pending }] = await db.dataSource.query<[{ pending: number }]>(
+        `SELECT count(*)::int AS pending FROM llm_generation_metrics WHERE (insert_xid, id) > ($1, $2)`,
+        [watermark.insertXid, watermark.id],
+      );
+      expect(pending).toBe(0);
+      await elsewhere.query('ROLLBACK');
+    } finally {
+      await elsewhere.end();
+      await other.drop();
+    }
+  });
 
   test('rejects a group-by field outside the fixed list', async () => {
     await expect(

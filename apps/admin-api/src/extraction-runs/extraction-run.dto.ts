@@ -42,7 +42,7 @@ export class ExtractionRunListQueryDto {
 }
 
 export class MaintenanceStepDto {
-  @ApiProperty({ description: 'Step, e.g. partitions_ahead or rollup_refresh' })
+  @ApiProperty({ description: 'Step: partitions, metrics_rollup, history_rollup or retention' })
   name!: string;
 
   @ApiProperty({ description: 'Whether the step succeeded' })

@@ -140,6 +140,7 @@ function runOptions(values: Values): RunOptions {
     minQuality: decimal('--min-quality', values['min-quality'], DEFAULT_RUN_OPTIONS.minQuality),
     minSupport: integer('--min-support', values['min-support'], DEFAULT_RUN_OPTIONS.minSupport),
     skipMaintenance: values['skip-maintenance'] === true,
+    retention: DEFAULT_RUN_OPTIONS.retention,
   };
   const problem = findRunOptionProblem(options);
   if (problem !== null) fail(FLAG_OF[problem.field], problem.message);

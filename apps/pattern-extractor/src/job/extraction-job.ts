@@ -11,8 +11,7 @@
  * A run that fails or is interrupted keeps every batch it committed; the next run resumes from there
  * and ends with exactly the patterns an uninterrupted run would have.
  */
-import { createPartitionsAhead } from '@llm-metrics/db/partitions';
-import { refreshRollups } from '@llm-metrics/db/rollups';
+import { runMaintenance } from '@llm-metrics/db/maintenance';
 import type { MaintenanceStep } from '@llm-metrics/db/entities';
 import type { DataSource, QueryRunner } from 'typeorm';
 import {
@@ -278,19 +277,13 @@ class Run {
     return received;
   }
 
-  /** After mining, what the nightly job also keeps up: partitions ahead, the report rollups. */
+  /**
+   * After mining, what the nightly job also keeps up (the db package's `runMaintenance`): partitions
+   * ahead, the metrics and history rollups, and retention when a window is configured.
+   */
   private async maintain(): Promise<MaintenanceStep[]> {
     if (this.options.dryRun || this.options.skipMaintenance) return [];
-    return [
-      await step(
-        'partitions_ahead',
-        async () => `${await createPartitionsAhead(this.dataSource)} partitions created`,
-      ),
-      await step('rollup_refresh', async () => {
-        const result = await refreshRollups(this.dataSource);
-        return `${result.rowsFolded} metrics rows folded in ${result.batches} batches`;
-      }),
-    ];
+    return runMaintenance(this.dataSource, { retention: this.options.retention });
   }
 
   private async finish(
@@ -327,16 +320,6 @@ class Run {
       await this.runner.rollbackTransaction();
       throw error;
     }
-  }
-}
-
-async function step(name: string, work: () => Promise<string>): Promise<MaintenanceStep> {
-  const started = Date.now();
-  try {
-    const detail = await work();
-    return { name, ok: true, ms: Date.now() - started, detail };
-  } catch (error) {
-    return { name, ok: false, ms: Date.now() - started, detail: 'failed', error: messageOf(error) };
   }
 }
 

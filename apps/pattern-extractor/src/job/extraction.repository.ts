@@ -4,6 +4,7 @@
  * transactions all share that one session.
  */
 import type { MaintenanceStep } from '@llm-metrics/db/entities';
+import { WRITE_HORIZON_SQL } from '@llm-metrics/db/write-horizon';
 import type { QueryRunner } from 'typeorm';
 import type { HistoryRow, MinerState, PatternDetails, Tally } from './pattern-miners';
 
@@ -306,24 +307,9 @@ export function patternKey(patternType: string, fingerprint: string): string {
   return `${patternType}\u0000${fingerprint}`;
 }
 
-/**
- * The horizon: every transaction below it has ended, except those of other databases, which cannot
- * write here. It is the snapshot's xmax lowered to the oldest transaction still in progress that is
- * not known to belong to another database (pg_stat_activity; one that ended meanwhile counts, which
- * only holds the horizon back). Plain \`pg_snapshot_xmin\` would let any long transaction anywhere on
- * the server (a bulk load in another database) stop the miner.
- */
+/** Rows below the database's write horizon only: a row of a transaction still open is mined once it commits. */
 const READ_BATCH_SQL = `
-  WITH horizon AS (
-    SELECT least(
-      pg_snapshot_xmax(pg_current_snapshot())::text::bigint,
-      (SELECT min(x.xip::text::bigint)
-       FROM pg_snapshot_xip(pg_current_snapshot()) AS x(xip)
-       WHERE NOT EXISTS (
-         SELECT 1 FROM pg_stat_activity a
-         WHERE a.backend_xid = x.xip::xid AND a.datname IS DISTINCT FROM current_database()))
-    ) AS xid
-  )
+  WITH horizon AS (SELECT ${WRITE_HORIZON_SQL} AS xid)
   SELECT h.id AS history_id, h.insert_xid::text AS insert_xid, h.created_at, h.node_type, h.method_name,
          h.prompt_text, h.generated_code, h.quality_score, h.validation_passed, h.user_accepted,
          h.user_feedback, h.manual_edits_required,

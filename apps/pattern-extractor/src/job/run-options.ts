@@ -1,3 +1,5 @@
+import type { RetentionConfig } from '@llm-metrics/db/config';
+
 /** What `extract run` takes, validated before any database is opened. */
 export interface RunOptions {
   /** Rebuild every pattern from the whole history, swapped in at the end in one transaction. */
@@ -14,8 +16,10 @@ export interface RunOptions {
   readonly minQuality: number;
   /** Minimum number of history rows behind a pattern to be published. */
   readonly minSupport: number;
-  /** Skip the maintenance steps after mining (partitions ahead, rollup refresh). */
+  /** Skip the maintenance steps after mining (partitions ahead, rollup refresh, retention). */
   readonly skipMaintenance: boolean;
+  /** Retention windows the maintenance applies (`RETENTION_*_DAYS`); null: kept forever. */
+  readonly retention: RetentionConfig;
 }
 
 export const DEFAULT_RUN_OPTIONS: RunOptions = {
@@ -27,6 +31,7 @@ export const DEFAULT_RUN_OPTIONS: RunOptions = {
   minQuality: 0.7,
   minSupport: 3,
   skipMaintenance: false,
+  retention: { metricsDays: null, historyDays: null },
 };
 
 export type RunOptionField = 'batchSize' | 'minQuality' | 'minSupport' | 'since' | 'until';

@@ -110,6 +110,15 @@ describe('pnpm extract (compiled CLI)', () => {
     expect(result.stderr).toMatch(/--assignments \/nonexistent-dir\/assignments.jsonl cannot be written/);
   });
 
+  test('a bad retention window in the environment is a bad argument (exit 2), naming it', async () => {
+    const runs = () => db.dataSource.query<unknown[]>(`SELECT id FROM llm_extraction_runs ORDER BY id`);
+    const before = await runs();
+    const result = await cli(['run'], { RETENTION_HISTORY_DAYS: '-3' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('RETENTION_HISTORY_DAYS');
+    expect(await runs()).toEqual(before);
+  });
+
   test('a run finding the lock held exits 3', async () => {
     const holder = db.dataSource.createQueryRunner();
     await holder.connect();

@@ -247,8 +247,10 @@ describe('pattern extraction job', () => {
   test('maintenance steps are recorded in the run row', async () => {
     const summary = await run(db.dataSource, { skipMaintenance: false });
     expect(summary.maintenance.map((step) => [step.name, step.ok])).toEqual([
-      ['partitions_ahead', true],
-      ['rollup_refresh', true],
+      ['partitions', true],
+      ['metrics_rollup', true],
+      ['history_rollup', true],
+      ['retention', true],
     ]);
     const [row] = await db.dataSource.query<{ maintenance: unknown }[]>(
       `SELECT maintenance FROM llm_extraction_runs WHERE id = $1`,

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { DataSource } from 'typeorm';
 import { describeDatabaseUrl, loadDatabaseConfig } from '../config';
 import { connectDataSource, type DatabaseHandle, openDatabase } from '../connection';
+import { seedDemoDataOnce } from '../demo-data';
 import { COST_STATUSES } from '../entities';
 import { DbError } from '../errors';
 import { migrate, migrationStatus, rollback } from '../migrator';
@@ -29,6 +30,8 @@ Commands:
                    window (RETENTION_METRICS_DAYS / RETENTION_HISTORY_DAYS, or the options; unset: keep
                    forever). A dry run unless --apply, which refreshes the rollups and drops them.
   serve            start the embedded PostgreSQL, migrate it and keep serving it until Ctrl-C
+  demo             write the demo month (generations, history, feedback) into a database that holds
+                   no generations yet; does nothing otherwise
   reprice --tier T [--model M] --from D --to D [--apply] [--batch-size N]
                    recompute the cost of tier T's generations (of model M) created from --from
                    (inclusive) to --to (exclusive) with the price in effect when each was created.
@@ -118,6 +121,18 @@ async function runRollback(database: DatabaseHandle, all: boolean): Promise<void
   report(
     database,
     reverted.length === 0 ? 'Nothing to roll back.' : reverted.map((name) => `Reverted ${name}`),
+  );
+}
+
+async function runDemo(database: DatabaseHandle): Promise<void> {
+  const { generations, historyRows } = await withDataSource(database, (dataSource) =>
+    seedDemoDataOnce(dataSource),
+  );
+  report(
+    database,
+    generations === 0
+      ? 'The database already holds generations: no demo data written.'
+      : `Demo data written: ${generations} generations, ${historyRows} history rows.`,
   );
 }
 
@@ -238,6 +253,7 @@ const COMMANDS = new Map<string, (values: Arguments) => (database: DatabaseHandl
   ],
   ['status', () => runStatus],
   ['serve', () => runServe],
+  ['demo', () => runDemo],
   ['rollup', () => async (database) => report(database, await withDataSource(database, runRollupRefresh))],
   [
     'reprice',
