@@ -92,26 +92,18 @@ describe('GET /metrics', () => {
     expect(text).toContain('process_cpu_seconds_total');
   });
 
-  test('shows the last extraction run once the extractor has a table, and skips it before', async () => {
+  test('shows the last extraction run once the extractor has run', async () => {
     expect(await scrape()).not.toContain('llm_metrics_extraction_last_run_info{');
     await api.dataSource.query(
-      `CREATE TABLE llm_extraction_runs (id serial PRIMARY KEY, status varchar(20), started_at timestamptz, finished_at timestamptz)`,
+      `INSERT INTO llm_extraction_runs (status, mode, started_at, finished_at, heartbeat_at) VALUES
+         ('failed', 'incremental', '2026-01-01T00:00:00Z', '2026-01-01T00:10:00Z', '2026-01-01T00:10:00Z'),
+         ('succeeded', 'incremental', '2026-01-02T00:00:00Z', '2026-01-02T00:05:00Z', '2026-01-02T00:05:00Z')`,
     );
-    try {
-      expect(await scrape()).not.toContain('llm_metrics_extraction_last_run_info{');
-      await api.dataSource.query(
-        `INSERT INTO llm_extraction_runs (status, started_at, finished_at) VALUES
-           ('failed', '2026-01-01T00:00:00Z', '2026-01-01T00:10:00Z'),
-           ('succeeded', '2026-01-02T00:00:00Z', '2026-01-02T00:05:00Z')`,
-      );
-      const text = await scrape();
-      expect(sample(text, 'llm_metrics_extraction_last_run_info{status="succeeded"}')).toBe(1);
-      expect(text).not.toContain('status="failed"');
-      expect(sample(text, 'llm_metrics_extraction_last_run_finished_timestamp_seconds')).toBe(
-        Date.parse('2026-01-02T00:05:00Z') / 1000,
-      );
-    } finally {
-      await api.dataSource.query(`DROP TABLE llm_extraction_runs`);
-    }
+    const text = await scrape();
+    expect(sample(text, 'llm_metrics_extraction_last_run_info{status="succeeded"}')).toBe(1);
+    expect(text).not.toContain('status="failed"');
+    expect(sample(text, 'llm_metrics_extraction_last_run_finished_timestamp_seconds')).toBe(
+      Date.parse('2026-01-02T00:05:00Z') / 1000,
+    );
   });
 });

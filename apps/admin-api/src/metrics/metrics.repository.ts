@@ -14,7 +14,8 @@ export interface RollupLag {
 }
 
 export interface ExtractionRun {
-  readonly status: string | null;
+  readonly status: string;
+  /** Null while the run is still going. */
   readonly finishedAt: Date | null;
 }
 
@@ -44,24 +45,11 @@ export class MetricsRepository {
     return { pendingRows: row.pending_rows, ageSeconds: row.age_seconds };
   }
 
-  /**
-   * The latest run of the pattern extractor, if its table exists (another migration adds it). Read as
-   * JSON so that this statement does not depend on that table's exact columns.
-   */
+  /** The latest run of the pattern extractor (none before its first run). */
   async findLastExtractionRun(): Promise<ExtractionRun | undefined> {
-    const [table] = await this.dataSource.query<[{ exists: boolean }]>(
-      `SELECT to_regclass('llm_extraction_runs') IS NOT NULL AS exists`,
+    const [row] = await this.dataSource.query<{ status: string; finished_at: Date | null }[]>(
+      `SELECT status, finished_at FROM llm_extraction_runs ORDER BY started_at DESC, id DESC LIMIT 1`,
     );
-    if (!table.exists) return undefined;
-    const [row] = await this.dataSource.query<{ run: Record<string, unknown> }[]>(
-      `SELECT to_jsonb(r) AS run FROM llm_extraction_runs r
-       ORDER BY (to_jsonb(r)->>'started_at')::timestamptz DESC NULLS LAST LIMIT 1`,
-    );
-    if (row === undefined) return undefined;
-    const { status, finished_at } = row.run;
-    return {
-      status: typeof status === 'string' ? status : null,
-      finishedAt: typeof finished_at === 'string' ? new Date(finished_at) : null,
-    };
+    return row === undefined ? undefined : { status: row.status, finishedAt: row.finished_at };
   }
 }

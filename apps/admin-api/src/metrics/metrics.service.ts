@@ -44,9 +44,7 @@ export class MetricsService {
     this.metrics.rollupPendingRows.set(lag.pendingRows);
     if (lag.ageSeconds !== null) this.metrics.rollupWatermarkAge.set(lag.ageSeconds);
     const run = await this.repository.findLastExtractionRun();
-    if (run?.status != null) this.metrics.extractionLastRun.set({ status: run.status }, 1);
-    if (run?.finishedAt != null && !Number.isNaN(run.finishedAt.getTime())) {
-      this.metrics.extractionLastFinished.set(run.finishedAt.getTime() / 1000);
-    }
+    if (run !== undefined) this.metrics.extractionLastRun.set({ status: run.status }, 1);
+    if (run?.finishedAt != null) this.metrics.extractionLastFinished.set(run.finishedAt.getTime() / 1000);
   }
 }
