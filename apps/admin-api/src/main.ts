@@ -15,8 +15,8 @@ const USAGE = `Usage: node apps/admin-api/dist/main.js [--demo]
 
 Starts the admin API. Without DATABASE_URL it starts the embedded PostgreSQL, migrates it, writes the
 demo data on its first start and generates an admin key (unless ADMIN_API_KEY is set). With
-DATABASE_URL it serves that database as it is; --demo writes the demo data into it when it holds no
-generations yet.`;
+DATABASE_URL it applies pending migrations (unless MIGRATE_ON_START=false) and serves that database's
+data as it is; --demo writes the demo data into it when it holds no generations yet.`;
 
 class UsageError extends Error {}
 
@@ -75,7 +75,7 @@ function banner(
       : `${config.adminApiKey ?? ''}  (kept in ${keyFile})`;
   const demo =
     prepared.demo === null
-      ? 'not written (DATABASE_URL is served as it is; --demo writes it)'
+      ? 'not written (a DATABASE_URL database keeps its data as it is; --demo writes it)'
       : prepared.demo.generations === 0
         ? 'the database already holds generations; nothing added'
         : `${prepared.demo.generations} generations over the last 30 days, written now`;
