@@ -1,36 +1,13 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { refreshRollups } from '@llm-metrics/db/rollups';
-import { seededRandom } from '@llm-metrics/db/testing';
+import { SEED_EXAMPLES, seededRandom } from '@llm-metrics/db/testing';
 import { useTestApp } from './harness';
 
 const api = useTestApp();
 const viewer = async () => ({ Authorization: `Bearer ${await api.keyFor('viewer')}` });
 const HOUR_MS = 3600_000;
 
-// The seed's usage-example queries, verbatim.
-const QUERY_COST_BY_MODEL = `SELECT
-    tier,
-    model_used,
-    COUNT(*) as generations,
-    SUM(cost_usd) as total_cost,
-    AVG(latency_ms) as avg_latency
-FROM llm_generation_metrics
-WHERE created_at >= NOW() - INTERVAL '7 days'
-GROUP BY tier, model_used
-ORDER BY total_cost DESC;`;
-
-const FIND_HIGH_QUALITY_PATTERNS = `SELECT
-    h.node_type,
-    h.method_name,
-    h.quality_score,
-    m.model_used,
-    m.tokens_total
-FROM llm_generation_history h
-JOIN llm_generation_metrics m ON h.correlation_id = m.correlation_id
-WHERE h.validation_passed = true
-  AND h.quality_score >= 0.85
-ORDER BY h.quality_score DESC
-LIMIT 10;`;
+const { costByModel: QUERY_COST_BY_MODEL, highQualityPatterns: FIND_HIGH_QUALITY_PATTERNS } = SEED_EXAMPLES;
 
 const MODELS = [
   ['local', 'ollama/codellama:7b'],

@@ -82,16 +82,11 @@ export async function rebuildRollups(
   dataSource: DataSource,
   options: RefreshOptions = {},
 ): Promise<RefreshResult> {
-  await dataSource.transaction(async (manager) => {
-    await manager.query(`SELECT 1 FROM llm_rollup_state WHERE name = $1 FOR UPDATE`, [ROLLUP_NAME]);
-    await manager.query(`TRUNCATE llm_metrics_hourly, llm_metrics_daily, llm_metrics_hourly_latency`);
-    await manager.query(
-      `UPDATE llm_rollup_state
-       SET watermark_xid = 0, watermark_id = '00000000-0000-0000-0000-000000000000', refreshed_at = now()
-       WHERE name = $1`,
-      [ROLLUP_NAME],
-    );
-  });
+  await resetRollup(
+    dataSource,
+    ROLLUP_NAME,
+    'llm_metrics_hourly, llm_metrics_daily, llm_metrics_hourly_latency',
+  );
   return refreshRollups(dataSource, options);
 }
 
@@ -100,17 +95,22 @@ export async function rebuildHistoryRollups(
   dataSource: DataSource,
   options: RefreshOptions = {},
 ): Promise<RefreshResult> {
+  await resetRollup(dataSource, HISTORY_ROLLUP_NAME, 'llm_history_hourly');
+  return refreshHistoryRollups(dataSource, options);
+}
+
+/** Empties a rollup's tables and moves its watermark back to the start, under the watermark's lock. */
+async function resetRollup(dataSource: DataSource, rollupName: string, tables: string): Promise<void> {
   await dataSource.transaction(async (manager) => {
-    await manager.query(`SELECT 1 FROM llm_rollup_state WHERE name = $1 FOR UPDATE`, [HISTORY_ROLLUP_NAME]);
-    await manager.query(`TRUNCATE llm_history_hourly`);
+    await manager.query(`SELECT 1 FROM llm_rollup_state WHERE name = $1 FOR UPDATE`, [rollupName]);
+    await manager.query(`TRUNCATE ${tables}`);
     await manager.query(
       `UPDATE llm_rollup_state
        SET watermark_xid = 0, watermark_id = '00000000-0000-0000-0000-000000000000', refreshed_at = now()
        WHERE name = $1`,
-      [HISTORY_ROLLUP_NAME],
+      [rollupName],
     );
   });
-  return refreshHistoryRollups(dataSource, options);
 }
 
 export interface RollupWatermark {

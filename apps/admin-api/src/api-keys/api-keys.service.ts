@@ -92,13 +92,17 @@ export class ApiKeysService {
 
   /** Revokes a key (kept for the audit trail); revoking a revoked key is a 404 like an unknown one. */
   async revoke(id: string, change: ChangeContext): Promise<LlmApiKey> {
-    return this.dataSource.transaction(async (manager) => {
+    const { after, keyHash } = await this.dataSource.transaction(async (manager) => {
       const before = await manager.findOne(LlmApiKey, {
         where: { id, revoked_at: IsNull() },
         lock: { mode: 'pessimistic_write' },
       });
       if (before === null) throw ApiException.notFound('API key', id);
-      await manager.update(LlmApiKey, { id }, { revoked_at: () => 'now()' });
+      // TypeORM answers an UPDATE with [rows, affected count].
+      const [[{ key_hash }]] = await manager.query<[[{ key_hash: string }], number]>(
+        `UPDATE llm_api_keys SET revoked_at = now() WHERE id = $1 RETURNING key_hash`,
+        [id],
+      );
       const after = await manager.findOneByOrFail(LlmApiKey, { id });
       await this.audit.record(manager, change, {
         action: 'api_key.revoke',
@@ -107,13 +111,11 @@ export class ApiKeysService {
         before,
         after,
       });
-      const [{ key_hash }] = await manager.query<[{ key_hash: string }]>(
-        `SELECT key_hash FROM llm_api_keys WHERE id = $1`,
-        [id],
-      );
-      this.cache.delete(key_hash);
-      return after;
+      return { after, keyHash: key_hash };
     });
+    // After the commit, so that no request can cache the key as valid again in between.
+    this.cache.delete(keyHash);
+    return after;
   }
 }
 

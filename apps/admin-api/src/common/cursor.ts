@@ -52,8 +52,13 @@ export function isUuid(value: unknown): value is string {
   return typeof value === 'string' && UUID.test(value);
 }
 
+/** SQL that formats a timestamp column for the `at` of a {@link CreatedAtPosition}. */
+export function cursorInstantSql(column: string): string {
+  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+}
+
 /** SQL that formats `created_at` for a {@link CreatedAtPosition}. */
-export const CURSOR_AT_SQL = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+export const CURSOR_AT_SQL = cursorInstantSql('created_at');
 
 /** A page of a list: the rows and the cursor of the next page (null on the last one). */
 export interface Page<Row> {

@@ -2,7 +2,7 @@ import { LlmExtractionRun } from '@llm-metrics/db/entities';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ApiException } from '../common/api-error';
-import { decodeCursor, isUuid, toPage } from '../common/cursor';
+import { acceptCreatedAtPosition, cursorInstantSql, decodeCursor, toPage } from '../common/cursor';
 import {
   DEFAULT_RUNS_PAGE_SIZE,
   type ExtractionRunDto,
@@ -11,15 +11,8 @@ import {
 } from './extraction-run.dto';
 
 /** Runs are paged newest first on `(started_at, id)`; the cursor keeps `started_at` to the microsecond. */
-interface RunPosition {
-  readonly at: string;
-  readonly id: string;
-}
-
-const STARTED_AT_TEXT = `to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-
 const FIND_PAGE_SQL = `
-  SELECT *, ${STARTED_AT_TEXT} AS cursor_at
+  SELECT *, ${cursorInstantSql('started_at')} AS cursor_at
   FROM llm_extraction_runs
   WHERE ($1::varchar IS NULL OR status = $1)
     AND ($2::varchar IS NULL OR mode = $2)
@@ -34,7 +27,8 @@ export class ExtractionRunsService {
 
   async list(query: ExtractionRunListQueryDto): Promise<ExtractionRunPageDto> {
     const limit = query.limit ?? DEFAULT_RUNS_PAGE_SIZE;
-    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, acceptRunPosition);
+    const after =
+      query.cursor === undefined ? undefined : decodeCursor(query.cursor, acceptCreatedAtPosition);
     const rows = await this.dataSource.query<(LlmExtractionRun & { cursor_at: string })[]>(FIND_PAGE_SQL, [
       query.status ?? null,
       query.mode ?? null,
@@ -51,12 +45,6 @@ export class ExtractionRunsService {
     if (row === null) throw ApiException.notFound('Extraction run', id);
     return toDto(row);
   }
-}
-
-function acceptRunPosition(value: Record<string, unknown>): RunPosition | undefined {
-  const { at, id } = value;
-  if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || !isUuid(id)) return undefined;
-  return { at, id };
 }
 
 function toDto(row: LlmExtractionRun): ExtractionRunDto {

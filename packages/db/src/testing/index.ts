@@ -2,3 +2,4 @@ export { FIXED_NOW, newContextWindow, newGeneration, newHistory, newPattern } fr
 export { createTestDatabase, type TestDatabase, useTestDatabase } from './test-database';
 export { databaseUrl, freePort, queryServer, runOnServer, TEST_ENV } from './test-server';
 export { seededRandom } from './seeded-random';
+export { SEED_EXAMPLES } from './seed-examples';
