@@ -17,6 +17,7 @@ import { performance } from 'node:perf_hooks';
 import type { DataSource } from 'typeorm';
 import { type CostReportRow, getCostReport } from '../src/reports';
 import { getRollupWatermark, rebuildRollups, refreshRollups } from '../src/rollups';
+import { SEED_EXAMPLES } from '../src/testing/seed-examples';
 import {
   benchLine,
   median,
@@ -52,16 +53,7 @@ const FILL_SQL = `
   ) generated`;
 
 /** The seed's "Query Cost by Model", NOW() bound to the instant the rollup path uses. */
-const SEED_COST_BY_MODEL = `SELECT
-    tier,
-    model_used,
-    COUNT(*) as generations,
-    SUM(cost_usd) as total_cost,
-    AVG(latency_ms) as avg_latency
-FROM llm_generation_metrics
-WHERE created_at >= $1::timestamptz - INTERVAL '7 days'
-GROUP BY tier, model_used
-ORDER BY total_cost DESC`;
+const SEED_COST_BY_MODEL = SEED_EXAMPLES.costByModel.replace('NOW()', '$1::timestamptz').replace(/;$/, '');
 
 interface SeedRow {
   tier: string;
