@@ -12,12 +12,15 @@ const ORIGIN = `TIMESTAMPTZ '2000-01-01 00:00:00+00'`;
  * REPORT_GROUP_FIELDS entry, `$12`/`$13` the watermark. Constants, not expressions, so the planner
  * sees the real ranges.
  * `tail` is every row above the watermark (few: those since the last refresh, found through
- * idx_llm_metrics_insert_xid); `raw` is every raw row the buckets do not cover.
+ * idx_llm_metrics_insert_xid); `raw` is every raw row the buckets do not cover. The tails repeat the
+ * watermark's first column as a plain `insert_xid >=` bound: the planner cannot estimate a row
+ * comparison, guesses a third of the table and scans a large partition whole (120 ms instead of
+ * 3 ms on 300k rows), while the plain bound is estimated from the column's statistics.
  */
 const RANGE_CTES = `
   tail AS MATERIALIZED (
     SELECT m.* FROM llm_generation_metrics m
-    WHERE (m.insert_xid, m.id) > ($12::bigint, $13::uuid)
+    WHERE m.insert_xid >= $12::bigint AND (m.insert_xid, m.id) > ($12::bigint, $13::uuid)
   ),
   raw AS (
     SELECT m.* FROM llm_generation_metrics m WHERE m.created_at >= $1 AND m.created_at < $5
@@ -87,7 +90,7 @@ export const COST_SQL = `
 const HISTORY_FROM_ROLLUP_CTES = `
   history_tail AS MATERIALIZED (
     SELECT h.created_at, h.node_type, h.quality_score, h.validation_passed FROM llm_generation_history h
-    WHERE (h.insert_xid, h.id) > ($18::bigint, $19::uuid)
+    WHERE h.insert_xid >= $18::bigint AND (h.insert_xid, h.id) > ($18::bigint, $19::uuid)
   ),
   history_raw AS (
     SELECT h.created_at, h.node_type, h.quality_score, h.validation_passed FROM llm_generation_history h
