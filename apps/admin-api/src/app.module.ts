@@ -8,6 +8,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { SlidingWindowThrottlerStorage } from './auth/sliding-window.storage';
 import { AuthModule } from './auth/auth.module';
 import { ThrottlerByKeyGuard } from './auth/throttler-by-key.guard';
 import { ApiExceptionFilter } from './common/api-exception.filter';
@@ -57,7 +58,10 @@ export class AppModule implements OnApplicationShutdown {
             redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'],
           },
         }),
-        ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.rateLimitPerMinute }]),
+        ThrottlerModule.forRoot({
+          throttlers: [{ ttl: 60_000, limit: config.rateLimitPerMinute }],
+          storage: new SlidingWindowThrottlerStorage(),
+        }),
         TypeOrmModule.forRootAsync({ useFactory: () => createDataSourceOptions(database.url) }),
         AuthModule,
         HealthModule,

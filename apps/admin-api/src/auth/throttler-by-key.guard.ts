@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Request } from 'express';
 
 /**
  * Rate limits per API key when the request has one (it runs after {@link ApiKeyGuard}), otherwise per
- * client address: many services behind one NAT must not share a budget.
+ * client address: many services behind one NAT must not share a budget. One budget per key across
+ * every route (the library's default key is per route, hashed on every request).
  */
 @Injectable()
 export class ThrottlerByKeyGuard extends ThrottlerGuard {
@@ -12,5 +13,9 @@ export class ThrottlerByKeyGuard extends ThrottlerGuard {
     const { principal, ip } = request as unknown as Request;
     if (principal !== undefined) return Promise.resolve(`key:${principal.id ?? principal.name}`);
     return Promise.resolve(`ip:${ip ?? 'unknown'}`);
+  }
+
+  protected override generateKey(_context: ExecutionContext, tracker: string, throttler: string): string {
+    return `${throttler}:${tracker}`;
   }
 }
