@@ -189,6 +189,7 @@ async function main(): Promise<void> {
       const bareRps = median(bareRuns.map((run) => run.requestsPerSecond));
       const analyticsRps = median(analyticsRuns.map((run) => run.requestsPerSecond));
       const p99 = median(analyticsRuns.map((run) => run.p99Ms));
+      const bareP99 = median(bareRuns.map((run) => run.p99Ms));
       console.log('\nmeasure                                req/s (runs)            p99 ms');
       console.log(
         `bare GET /bench/bare                   ${bareRuns.map((run) => fmt(run.requestsPerSecond)).join(' ')}   ${bareRuns.map((run) => run.p99Ms).join(' ')}`,
@@ -201,7 +202,7 @@ async function main(): Promise<void> {
       );
       if (failures > 0) console.log(`WARNING: ${failures} responses were not 2xx`);
       console.log(
-        `BENCH ${ID} ratio=${fmt(analyticsRps / bareRps)} p99_ms=${fmt(p99)} analytics_rps=${fmt(analyticsRps)} bare_rps=${fmt(bareRps)} post_rows_per_s=${fmt(posts.requestsPerSecond * BATCH)}`,
+        `BENCH ${ID} ratio=${fmt(analyticsRps / bareRps)} p99_ms=${fmt(p99)} analytics_rps=${fmt(analyticsRps)} bare_rps=${fmt(bareRps)} bare_p99_ms=${fmt(bareP99)} post_rows_per_s=${fmt(posts.requestsPerSecond * BATCH)}`,
       );
     } finally {
       await rm(directory, { recursive: true, force: true });
