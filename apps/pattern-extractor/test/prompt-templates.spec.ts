@@ -283,3 +283,34 @@ describe('accuracy on generated history', () => {
     expect(score.ga).toBeGreaterThanOrEqual(0.95);
   });
 });
+
+describe('learnBatch', () => {
+  test.each([7, 8])(
+    'seed %i: what learning each batch, then matching it, gives (fingerprints and state)',
+    (seed) => {
+      const rows = generateHistory({ seed, rows: 1500 });
+      const batched = new PromptTemplateMiner();
+      const rowByRow = new PromptTemplateMiner();
+      let start = 0;
+      for (const size of [1, 2, 499, 500, 498]) {
+        const batch = rows.slice(start, start + size);
+        start += size;
+        batch.forEach((each) => rowByRow.learn(each));
+        const expected = batch.map((each) => rowByRow.match(each));
+        expect(batched.learnBatch(batch)).toEqual(expected);
+        expect(batched.exportState()).toEqual(rowByRow.exportState());
+      }
+    },
+  );
+
+  test('equal prompts of other partitions are matched on their own; an empty batch gives nothing', () => {
+    const text = 'Write the handler for the shipping service.\nKeep it short and typed.';
+    const prompts = [row(text, 0, 'create'), row(text, 1, 'update'), { ...row(text, 2), node_type: 'job' }];
+    const miner = new PromptTemplateMiner();
+    const fingerprints = miner.learnBatch([...prompts, { ...prompts[0], history_id: 'r3' } as PromptRow]);
+    expect(fingerprints).toEqual([...prompts, prompts[0] as PromptRow].map((each) => miner.match(each)));
+    expect(fingerprints[2]).not.toBe(fingerprints[0]);
+    expect(fingerprints[3]).toBe(fingerprints[0]);
+    expect(miner.learnBatch([])).toEqual([]);
+  });
+});

@@ -123,7 +123,7 @@ export class PatternMiners {
    * with `codeForEveryRow` (for the assignments file): it is the most expensive miner per row.
    */
   mineBatch(rows: readonly HistoryRow[], { codeForEveryRow = false } = {}): MinedBatch {
-    for (const row of rows) this.prompts.learn(promptRow(row));
+    const promptFingerprints = this.prompts.learnBatch(rows.map(promptRow));
     const templates = new Map<string, PromptTemplate>(
       this.prompts.templates().map((template) => [template.fingerprint, template]),
     );
@@ -143,7 +143,7 @@ export class PatternMiners {
     };
 
     rows.forEach((row, ordinal) => {
-      const prompt = this.prompts.match(promptRow(row));
+      const prompt = promptFingerprints[ordinal] as string;
       tallies.push({ patternType: 'high_quality_prompt', fingerprint: prompt, ordinal, row });
       const template = templates.get(prompt);
       detail({

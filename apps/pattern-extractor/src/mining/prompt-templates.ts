@@ -89,14 +89,18 @@ function partitionKey(row: Pick<PromptRow, 'node_type' | 'method_name'>): string
   return JSON.stringify([row.node_type ?? '', row.method_name ?? '']);
 }
 
+function rowTokens(row: PromptRow): string[] {
+  return promptTokens(row.prompt_text, row.method_name ?? '');
+}
+
 /**
  * Incremental prompt-template miner. `add` learns a row and returns its template's fingerprint as of
  * that row; `match` classifies a row against the templates learned so far without learning it.
  *
  * A template's text, hence its fingerprint, changes while its first rows teach the miner which parts
  * are slots, so the fingerprints `add` returned for those first rows are not the template's final one.
- * For assignments and usage counts, `learn` a whole batch, then `match` each row of it: on generated
- * history that gives the same grouping as matching after the full run.
+ * For assignments and usage counts, `learn` a whole batch, then `match` each row of it (`learnBatch`):
+ * on generated history that gives the same grouping as matching after the full run.
  */
 export class PromptTemplateMiner {
   private partitions: Partition[] = [];
@@ -109,8 +113,40 @@ export class PromptTemplateMiner {
 
   /** `add` without computing the fingerprint, for a batch whose rows are matched afterwards. */
   learn(row: PromptRow): void {
+    this.learnTokens(row, rowTokens(row));
+  }
+
+  /** The fingerprint `row` would get from the templates learned so far, without learning it. */
+  match(row: PromptRow): string {
+    return this.matchTokens(row, rowTokens(row));
+  }
+
+  /**
+   * Learns every row of a batch, then returns each row's fingerprint against the templates as they
+   * stand after the batch: what `learn` on every row then `match` on every row returns, for less
+   * work. Each prompt is masked once, and rows of one partition with the same masked tokens are
+   * matched once (the templates no longer change while the batch is matched).
+   */
+  learnBatch(rows: readonly PromptRow[]): string[] {
+    const tokens = rows.map(rowTokens);
+    rows.forEach((row, index) => this.learnTokens(row, tokens[index] as string[]));
+    const matched = new Map<string, string>();
+    return rows.map((row, index) => {
+      const masked = tokens[index] as string[];
+      // Injective: a partition key is JSON (no raw line break), tokens are never empty and hold no
+      // space (the line-break token is a lone "\n").
+      const key = `${partitionKey(row)}\n${masked.join(' ')}`;
+      let fingerprint = matched.get(key);
+      if (fingerprint === undefined) {
+        fingerprint = this.matchTokens(row, masked);
+        matched.set(key, fingerprint);
+      }
+      return fingerprint;
+    });
+  }
+
+  private learnTokens(row: PromptRow, tokens: readonly string[]): void {
     const partition = this.partitionFor(row);
-    const tokens = promptTokens(row.prompt_text, row.method_name ?? '');
     const incoming = rowCluster(tokens, row.history_id);
     const placement = bestPlacement(partition.clusters, incoming.items);
     if (placement === null) this.startCluster(partition, incoming);
@@ -121,9 +157,7 @@ export class PromptTemplateMiner {
     }
   }
 
-  /** The fingerprint `row` would get from the templates learned so far, without learning it. */
-  match(row: PromptRow): string {
-    const tokens = promptTokens(row.prompt_text, row.method_name ?? '');
+  private matchTokens(row: PromptRow, tokens: readonly string[]): string {
     const incoming = rowCluster(tokens, row.history_id);
     const clusters = this.byKey.get(partitionKey(row))?.clusters ?? [];
     const placement = bestPlacement(clusters, incoming.items);
