@@ -23,7 +23,7 @@ import {
   type Watermark,
   ZERO_WATERMARK,
 } from './extraction.repository';
-import { type Assignment, PatternMiners } from './pattern-miners';
+import { type Assignment, type HistoryRow, PatternMiners } from './pattern-miners';
 import type { RunOptions } from './run-options';
 
 export type ExtractionErrorCode = 'LOCK_HELD' | 'INTERRUPTED';
@@ -194,16 +194,19 @@ class Run {
     const range = { since: this.options.since, until: this.options.until };
     let rowsMined = state.rowsMined;
     let promptTemplates: string[] = [];
+    let nextRows = this.readAhead(this.watermark, range);
     for (;;) {
       if (this.hooks.signal?.aborted === true) {
         throw new ExtractionError('INTERRUPTED', `interrupted (${describeReason(this.hooks.signal.reason)})`);
       }
-      const rows = await this.repository.readBatch(this.watermark, this.options.batchSize, range);
+      const rows = await nextRows;
       if (rows.length === 0) break;
-      const mined = miners.mineBatch(rows, { codeForEveryRow: this.hooks.onAssignments !== undefined });
-      promptTemplates = mined.promptTemplates;
       const last = rows[rows.length - 1] as (typeof rows)[number];
       const watermark = { xid: last.insert_xid, id: last.history_id };
+      const isLastBatch = rows.length < this.options.batchSize;
+      nextRows = isLastBatch ? Promise.resolve([]) : this.readAhead(watermark, range);
+      const mined = miners.mineBatch(rows, { codeForEveryRow: this.hooks.onAssignments !== undefined });
+      promptTemplates = mined.promptTemplates;
       rowsMined += rows.length;
       await this.hooks.onAssignments?.(mined.assignments);
       await this.inTransaction(async () => {
@@ -240,7 +243,7 @@ class Run {
         rowsRead: this.rowsRead,
         watermark,
       });
-      if (rows.length < this.options.batchSize) break;
+      if (isLastBatch) break;
     }
     // Nothing new: the templates are those of the state the run started from.
     if (this.batches === 0) promptTemplates = miners.mineBatch([]).promptTemplates;
@@ -255,6 +258,22 @@ class Run {
         });
       }
     });
+  }
+
+  /**
+   * Starts reading the batch after `after` without waiting for it, so that PostgreSQL reads the next
+   * batch while this process mines the current one (the connection runs it before that batch's
+   * writes, which do not change what it reads). A failed read is reported by the `await` that takes
+   * it; if the run stops before that, the failure is dropped instead of becoming an unhandled
+   * rejection.
+   */
+  private readAhead(
+    after: Watermark,
+    range: { since: Date | null; until: Date | null },
+  ): Promise<HistoryRow[]> {
+    const read = this.repository.readBatch(after, this.options.batchSize, range);
+    read.catch(() => undefined);
+    return read;
   }
 
   /**
