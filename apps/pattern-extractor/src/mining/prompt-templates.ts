@@ -89,7 +89,8 @@ function partitionKey(row: Pick<PromptRow, 'node_type' | 'method_name'>): string
   return JSON.stringify([row.node_type ?? '', row.method_name ?? '']);
 }
 
-function rowTokens(row: PromptRow): string[] {
+/** The masked tokens the miner aligns: `promptTokens` of the row's prompt and method name. */
+export function rowTokens(row: Pick<PromptRow, 'method_name' | 'prompt_text'>): string[] {
   return promptTokens(row.prompt_text, row.method_name ?? '');
 }
 
@@ -125,14 +126,19 @@ export class PromptTemplateMiner {
    * Learns every row of a batch, then returns each row's fingerprint against the templates as they
    * stand after the batch: what `learn` on every row then `match` on every row returns, for less
    * work. Each prompt is masked once, and rows of one partition with the same masked tokens are
-   * matched once (the templates no longer change while the batch is matched).
+   * matched once (the templates no longer change while the batch is matched). `tokens` are the rows'
+   * `promptTokens`, when the caller computed them already.
    */
-  learnBatch(rows: readonly PromptRow[]): string[] {
-    const tokens = rows.map(rowTokens);
-    rows.forEach((row, index) => this.learnTokens(row, tokens[index] as string[]));
+  learnBatch(
+    rows: readonly PromptRow[],
+    tokens: readonly (readonly string[])[] = rows.map(rowTokens),
+  ): string[] {
+    if (tokens.length !== rows.length)
+      throw new Error(`${tokens.length} token lists for ${rows.length} rows`);
+    rows.forEach((row, index) => this.learnTokens(row, tokens[index] as readonly string[]));
     const matched = new Map<string, string>();
     return rows.map((row, index) => {
-      const masked = tokens[index] as string[];
+      const masked = tokens[index] as readonly string[];
       // Injective: a partition key is JSON (no raw line break), tokens are never empty and hold no
       // space (the line-break token is a lone "\n").
       const key = `${partitionKey(row)}\n${masked.join(' ')}`;
