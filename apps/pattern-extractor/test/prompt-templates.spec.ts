@@ -303,6 +303,39 @@ describe('learnBatch', () => {
     },
   );
 
+  test('what learning then matching gives when templates keep changing shape, resumed halfway', () => {
+    const random = mulberry32(12);
+    const pick = (words: readonly string[]) => words[Math.floor(random() * words.length)] as string;
+    const prompts = Array.from({ length: 900 }, (_, i): PromptRow => {
+      const kind = Math.floor(random() * 6);
+      const method = i % 4 === 0 ? 'b_method' : 'a_method';
+      // A switch word that turns into a slot once it has taken enough values, as rows come in.
+      const word = pick(WORDS.slice(0, 2 + Math.floor(i / 150)));
+      const text = [
+        `Create a model named ${word}. All fields are ${random() < 0.3 ? 'optional' : 'required'}.`,
+        `Write the ${word} handler.\nRequirements:\n${sentence(i, 3 + Math.floor(random() * 30))}\nReturn only code.`,
+        `${word}${i} ${pick(WORDS)}x${i} q${i}`,
+        `Create a model named ${word}. All fields are required.`,
+        `Fix the bug in ${word}: ${sentence(i, 2)} at line ${i % 40}.`,
+        `Write the ${word} handler.\nRequirements:\n${sentence(i, 6)}\nReturn only code.`,
+      ][kind] as string;
+      return row(text, i, method);
+    });
+    const batched = new PromptTemplateMiner();
+    const rowByRow = new PromptTemplateMiner();
+    let start = 0;
+    for (const size of [3, 1, 50, 7, 200, 89, 150, 400]) {
+      const batch = prompts.slice(start, start + size);
+      start += size;
+      batch.forEach((each) => rowByRow.learn(each));
+      expect(batched.learnBatch(batch)).toEqual(batch.map((each) => rowByRow.match(each)));
+      expect(batched.exportState()).toEqual(rowByRow.exportState());
+      if (start === 261)
+        batched.importState(JSON.parse(JSON.stringify(batched.exportState())) as PromptMinerState);
+    }
+    expect(start).toBe(prompts.length);
+  });
+
   test('equal prompts of other partitions are matched on their own; an empty batch gives nothing', () => {
     const text = 'Write the handler for the shipping service.\nKeep it short and typed.';
     const prompts = [row(text, 0, 'create'), row(text, 1, 'update'), { ...row(text, 2), node_type: 'job' }];

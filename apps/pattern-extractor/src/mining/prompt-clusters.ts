@@ -134,6 +134,24 @@ function joinLineSeparatedGaps(cluster: Cluster): Cluster {
   return { items, variants: settleSlots(mapVariants(cluster.variants, regions), regions.length) };
 }
 
+/**
+ * Whether two clusters have the same shape: the same items and the same variant values, in the same
+ * order. Everything the miner decides (placements, merges, templates) depends on the shapes of the
+ * clusters alone; counts and examples only ride along.
+ */
+export function sameShape(left: Cluster, right: Cluster): boolean {
+  if (left.items.length !== right.items.length || left.variants.length !== right.variants.length) {
+    return false;
+  }
+  if (left.items.some((item, index) => item !== right.items[index])) return false;
+  return left.variants.every((variant, index) => {
+    const values = (right.variants[index] as Variant).values;
+    return (
+      variant.values.length === values.length && variant.values.every((value, gap) => value === values[gap])
+    );
+  });
+}
+
 export function rowCluster(tokens: readonly string[], historyId: string): Cluster {
   return { items: [...tokens], variants: [{ values: [], count: 1, examples: [historyId] }] };
 }
@@ -152,7 +170,7 @@ export function renderTemplate(items: readonly Item[], values: readonly (string 
     .replace(/ ?\n ?/g, '\n');
 }
 
-interface Placement {
+export interface Placement {
   readonly clusterIndex: number;
   readonly alignment: Alignment;
 }
