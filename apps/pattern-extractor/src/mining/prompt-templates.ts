@@ -91,8 +91,11 @@ interface PartitionShape {
   placements: Map<string, Placement | null>;
 }
 
-/** Placements remembered per partition at most (forgotten all at once beyond). */
-const MAX_REMEMBERED_PLACEMENTS = 4_096;
+/**
+ * Placements remembered per partition at most (forgotten all at once beyond, and at every batch): an
+ * alignment weighs kilobytes, and repeats come close together.
+ */
+const MAX_REMEMBERED_PLACEMENTS = 256;
 
 /** A row whose learning reshaped nothing: while its partition keeps the version, it matches here. */
 interface ShapeKeepingRow {
@@ -167,6 +170,7 @@ export class PromptTemplateMiner {
       throw new Error(`${tokens.length} token lists for ${rows.length} rows`);
     // Injective: tokens are never empty and hold no space (the line-break token is a lone "\n").
     const keys = tokens.map((masked) => masked.join(' '));
+    for (const shape of this.shapes.values()) shape.placements.clear();
     const learned = rows.map((row, index) =>
       this.learnTokens(row, tokens[index] as readonly string[], keys[index] as string),
     );
