@@ -49,6 +49,21 @@ describe('masking', () => {
     },
   );
 
+  test.each(DEFAULT_MASK_RULES.filter((rule) => rule.anyOf !== undefined).map((rule) => [rule.name, rule]))(
+    '%s: every match holds one of the substrings that let the rule run',
+    (_name, rule) => {
+      const texts = [...ruleCases.filter(([each]) => each === rule).map(([, text]) => text), 'x'];
+      for (const text of texts) {
+        for (const match of text.match(rule.pattern) ?? []) {
+          expect(rule.anyOf?.some((part) => match.includes(part))).toBe(true);
+        }
+      }
+      expect(applyMaskRule('plain words 12 and more', rule)).toBe(
+        'plain words 12 and more'.replace(rule.pattern, rule.placeholder),
+      );
+    },
+  );
+
   test.each([
     ['missing import "react" in /src/app.tsx line 12', 'missing import <STR> in <PATH> line <NUM>'],
     ['unused import "react" in /src/app.tsx line 12', 'unused import <STR> in <PATH> line <NUM>'],
