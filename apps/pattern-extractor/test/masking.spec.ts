@@ -49,18 +49,19 @@ describe('masking', () => {
     },
   );
 
-  test.each(DEFAULT_MASK_RULES.filter((rule) => rule.anyOf !== undefined).map((rule) => [rule.name, rule]))(
-    '%s: every match holds one of the substrings that let the rule run',
-    (_name, rule) => {
-      const texts = [...ruleCases.filter(([each]) => each === rule).map(([, text]) => text), 'x'];
+  const prechecked = DEFAULT_MASK_RULES.filter((rule) => rule.anyOf !== undefined);
+  test.each(prechecked.map((rule) => ({ name: rule.name, rule })))(
+    '$name: every match holds one of the substrings that let the rule run',
+    ({ rule }) => {
+      const texts = ruleCases.filter(([each]) => each === rule).map(([, text]) => text);
+      expect(texts.length).toBeGreaterThan(0);
       for (const text of texts) {
         for (const match of text.match(rule.pattern) ?? []) {
           expect(rule.anyOf?.some((part) => match.includes(part))).toBe(true);
         }
       }
-      expect(applyMaskRule('plain words 12 and more', rule)).toBe(
-        'plain words 12 and more'.replace(rule.pattern, rule.placeholder),
-      );
+      const plain = 'plain words 12 and more';
+      expect(applyMaskRule(plain, rule)).toBe(plain.replace(rule.pattern, rule.placeholder));
     },
   );
 
