@@ -175,19 +175,20 @@ export class PromptTemplateMiner {
       this.learnTokens(row, tokens[index] as readonly string[], keys[index] as string),
     );
     const matched = new Map<string, string>();
+    const fingerprint = rememberingFingerprints();
     return rows.map((row, index) => {
       const kept = learned[index];
       if (kept !== null && kept !== undefined && kept.shape.version === kept.version) {
-        return mergedFingerprint(row, kept.alignment, kept.merged);
+        return mergedFingerprint(row, kept.alignment, kept.merged, fingerprint);
       }
       // A partition key is JSON: it holds no raw line break.
       const key = `${partitionKey(row)}\n${keys[index] as string}`;
-      let fingerprint = matched.get(key);
-      if (fingerprint === undefined) {
-        fingerprint = this.matchTokens(row, tokens[index] as readonly string[]);
-        matched.set(key, fingerprint);
+      let match = matched.get(key);
+      if (match === undefined) {
+        match = this.matchTokens(row, tokens[index] as readonly string[], fingerprint);
+        matched.set(key, match);
       }
-      return fingerprint;
+      return match;
     });
   }
 
@@ -225,13 +226,18 @@ export class PromptTemplateMiner {
       : { shape, version: shape.version, alignment: placement.alignment, merged };
   }
 
-  private matchTokens(row: PromptRow, tokens: readonly string[]): string {
+  private matchTokens(row: PromptRow, tokens: readonly string[], fingerprint = templateFingerprint): string {
     const incoming = rowCluster(tokens, row.history_id);
     const clusters = this.byKey.get(partitionKey(row))?.clusters ?? [];
     const placement = bestPlacement(clusters, incoming.items);
-    if (placement === null) return templateFingerprint(row.node_type ?? '', renderTemplate(tokens, []));
+    if (placement === null) return fingerprint(row.node_type ?? '', renderTemplate(tokens, []));
     const current = clusters[placement.clusterIndex] as Cluster;
-    return mergedFingerprint(row, placement.alignment, mergeClusters(current, incoming, placement.alignment));
+    return mergedFingerprint(
+      row,
+      placement.alignment,
+      mergeClusters(current, incoming, placement.alignment),
+      fingerprint,
+    );
   }
   /** Every template learned so far, most used first (then by fingerprint). */
   templates(): PromptTemplate[] {
@@ -344,10 +350,33 @@ function reshape(shape: PartitionShape): void {
 }
 
 /** The fingerprint of a row's template in `merged`, the cluster that aligning the row gave. */
-function mergedFingerprint(row: PromptRow, alignment: Alignment, merged: Cluster): string {
+function mergedFingerprint(
+  row: PromptRow,
+  alignment: Alignment,
+  merged: Cluster,
+  fingerprint: typeof templateFingerprint,
+): string {
   const rowValues = alignment.rightRegions.map((region) => regionValue(region, []));
   const variant = merged.variants.find((candidate) =>
     candidate.values.every((value, gap) => value === null || value === rowValues[gap]),
   );
-  return templateFingerprint(row.node_type ?? '', renderTemplate(merged.items, variant?.values ?? rowValues));
+  return fingerprint(row.node_type ?? '', renderTemplate(merged.items, variant?.values ?? rowValues));
+}
+
+/** `templateFingerprint`, remembering what it hashed: a batch renders the same few templates again and again. */
+function rememberingFingerprints(): typeof templateFingerprint {
+  const byNodeType = new Map<string, Map<string, string>>();
+  return (nodeType, template) => {
+    let byTemplate = byNodeType.get(nodeType);
+    if (byTemplate === undefined) {
+      byTemplate = new Map();
+      byNodeType.set(nodeType, byTemplate);
+    }
+    let fingerprint = byTemplate.get(template);
+    if (fingerprint === undefined) {
+      fingerprint = templateFingerprint(nodeType, template);
+      byTemplate.set(template, fingerprint);
+    }
+    return fingerprint;
+  };
 }
