@@ -68,6 +68,19 @@ describe('promptTokens masks obvious variables', () => {
     expect(promptTokens('Implement fetch_user now', 'fetch_user')).toEqual(['Implement', '<*>', 'now']);
   });
 
+  test('a method name masks the same on every row, whatever other names came between', () => {
+    const names = Array.from({ length: 1_100 }, (_, index) => `method_${index}`);
+    for (const name of names) promptTokens(`Call ${name}.`, name);
+    expect(promptTokens('fetch_user calls fetch_user_all and fetch_user.', 'fetch_user')).toEqual([
+      '<*>',
+      'calls',
+      'fetch_user_all',
+      'and',
+      '<*>.',
+    ]);
+    expect(promptTokens('fetch_user again', 'fetch_user')).toEqual(['<*>', 'again']);
+  });
+
   test('prose that is not JSON or code stays', () => {
     expect(promptTokens('[note] keep it short.\nReturn only code.')).toEqual([
       '[note]',

@@ -22,6 +22,22 @@ export interface Cluster {
   variants: Variant[];
 }
 
+/**
+ * `switchValues` of the clusters met so far. A cluster's items and variant values never change once
+ * it is made (merging makes a new cluster), and a row is aligned against the same clusters row after
+ * row; the entries go with their clusters.
+ */
+const switchValuesOf = new WeakMap<Cluster, (string[][] | null)[]>();
+
+function cachedSwitchValues(cluster: Cluster): (string[][] | null)[] {
+  let values = switchValuesOf.get(cluster);
+  if (values === undefined) {
+    values = switchValues(cluster);
+    switchValuesOf.set(cluster, values);
+  }
+  return values;
+}
+
 /** Per gap of a cluster: its switch values as token lists, or null once it is a slot. */
 function switchValues(cluster: Cluster): (string[][] | null)[] {
   const gaps = cluster.items.filter((item) => item === null).length;
@@ -184,7 +200,7 @@ export function bestPlacement(
   let best: Placement | null = null;
   clusters.forEach((cluster, clusterIndex) => {
     if (clusterIndex === skip) return;
-    const alignment = align(cluster.items, items, switchValues(cluster));
+    const alignment = align(cluster.items, items, cachedSwitchValues(cluster));
     if (!belongsTogether(alignment)) return;
     if (best === null || alignment.matched > best.alignment.matched) best = { clusterIndex, alignment };
   });
