@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { ALGORITHM_VERSION, detectLanguage, fingerprintCode } from '../src/mining/code-fingerprints';
 import { generateHistory } from '../src/mining/history-generator';
+import { type CodeLanguage, tokenize } from '../src/mining/code-tokenizer';
 
 const BASE_PY = `import json
 import requests
@@ -198,5 +199,39 @@ describe('accuracy on generated history', () => {
   test('pairwise F1 is 1 for a perfect grouping and lower for a merged one', () => {
     expect(pairwiseF1(['a', 'a', 'b', 'b'], ['x', 'x', 'y', 'y'])).toBe(1);
     expect(pairwiseF1(['a', 'a', 'b', 'b'], ['x', 'x', 'x', 'x'])).toBeCloseTo(0.5);
+  });
+});
+
+describe('tokenize', () => {
+  const texts = (code: string, language: CodeLanguage) =>
+    tokenize(code, language).map((token) => `${token.kind}:${token.text}`);
+
+  test('operators are the longest that fits; Unicode spaces separate tokens', () => {
+    expect(texts('a <<= b\u00a0**\u3000c ?? d?.e', 'typescript')).toEqual([
+      'name:a',
+      'op:<<=',
+      'name:b',
+      'op:**',
+      'name:c',
+      'op:??',
+      'name:d',
+      'op:?.',
+      'name:e',
+    ]);
+  });
+
+  test('names stop at 200 characters; string prefixes and numbers as Python reads them', () => {
+    const long = 'n'.repeat(250);
+    expect(texts(`${long} = rb'x' + .5e3 + $y`, 'python')).toEqual([
+      `name:${'n'.repeat(200)}`,
+      `name:${'n'.repeat(50)}`,
+      'op:=',
+      "string:'x'",
+      'op:+',
+      'number:.5e3',
+      'op:+',
+      'name:$y',
+      'newline:NEWLINE',
+    ]);
   });
 });

@@ -49,6 +49,22 @@ describe('masking', () => {
     },
   );
 
+  const prechecked = DEFAULT_MASK_RULES.filter((rule) => rule.anyOf !== undefined);
+  test.each(prechecked.map((rule) => ({ name: rule.name, rule })))(
+    '$name: every match holds one of the substrings that let the rule run',
+    ({ rule }) => {
+      const texts = ruleCases.filter(([each]) => each === rule).map(([, text]) => text);
+      expect(texts.length).toBeGreaterThan(0);
+      for (const text of texts) {
+        for (const match of text.match(rule.pattern) ?? []) {
+          expect(rule.anyOf?.some((part) => match.includes(part))).toBe(true);
+        }
+      }
+      const plain = 'plain words 12 and more';
+      expect(applyMaskRule(plain, rule)).toBe(plain.replace(rule.pattern, rule.placeholder));
+    },
+  );
+
   test.each([
     ['missing import "react" in /src/app.tsx line 12', 'missing import <STR> in <PATH> line <NUM>'],
     ['unused import "react" in /src/app.tsx line 12', 'unused import <STR> in <PATH> line <NUM>'],

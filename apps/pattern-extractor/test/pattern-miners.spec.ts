@@ -1,6 +1,12 @@
 import { describe, expect, test } from '@jest/globals';
 import { generateHistory } from '../src/mining/history-generator';
-import { type HistoryRow, type MinedBatch, type MinerState, PatternMiners } from '../src/job/pattern-miners';
+import {
+  type HistoryRow,
+  type MinedBatch,
+  type MinerState,
+  PatternMiners,
+  prepareRows,
+} from '../src/job/pattern-miners';
 
 /** Generated history as the job reads it (metrics columns filled from the generator's outcome). */
 const ROWS: HistoryRow[] = generateHistory({ seed: 21, rows: 600 }).map((row, index) => ({
@@ -94,8 +100,18 @@ describe('PatternMiners: the job side of the miners', () => {
     const miners = new PatternMiners();
     const rejected = ROWS.find((row) => row.user_accepted !== true) as HistoryRow;
     expect(miners.mineBatch([rejected]).assignments[0]?.code_fingerprint).toBeNull();
-    expect(miners.mineBatch([rejected], { codeForEveryRow: true }).assignments[0]?.code_fingerprint).toMatch(
-      /^[0-9a-f]{32}$/,
+    expect(
+      miners.mineBatch([rejected], prepareRows([rejected], { codeForEveryRow: true })).assignments[0]
+        ?.code_fingerprint,
+    ).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  test('rows prepared ahead mine as rows prepared by mineBatch; a mismatched preparation is refused', () => {
+    const rows = ROWS.slice(0, 300);
+    const prepared = prepareRows(rows);
+    expect(new PatternMiners().mineBatch(rows, prepared)).toEqual(new PatternMiners().mineBatch(rows));
+    expect(() => new PatternMiners().mineBatch(rows, prepared.slice(1))).toThrow(
+      '299 token lists for 300 rows',
     );
   });
 });

@@ -68,6 +68,19 @@ describe('promptTokens masks obvious variables', () => {
     expect(promptTokens('Implement fetch_user now', 'fetch_user')).toEqual(['Implement', '<*>', 'now']);
   });
 
+  test('a method name masks the same on every row, whatever other names came between', () => {
+    const names = Array.from({ length: 1_100 }, (_, index) => `method_${index}`);
+    for (const name of names) promptTokens(`Call ${name}.`, name);
+    expect(promptTokens('fetch_user calls fetch_user_all and fetch_user.', 'fetch_user')).toEqual([
+      '<*>',
+      'calls',
+      'fetch_user_all',
+      'and',
+      '<*>.',
+    ]);
+    expect(promptTokens('fetch_user again', 'fetch_user')).toEqual(['<*>', 'again']);
+  });
+
   test('prose that is not JSON or code stays', () => {
     expect(promptTokens('[note] keep it short.\nReturn only code.')).toEqual([
       '[note]',
@@ -281,5 +294,69 @@ describe('accuracy on generated history', () => {
       assigned,
     );
     expect(score.ga).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
+describe('learnBatch', () => {
+  test.each([7, 8])(
+    'seed %i: what learning each batch, then matching it, gives (fingerprints and state)',
+    (seed) => {
+      const rows = generateHistory({ seed, rows: 1500 });
+      const batched = new PromptTemplateMiner();
+      const rowByRow = new PromptTemplateMiner();
+      let start = 0;
+      for (const size of [1, 2, 499, 500, 498]) {
+        const batch = rows.slice(start, start + size);
+        start += size;
+        batch.forEach((each) => rowByRow.learn(each));
+        const expected = batch.map((each) => rowByRow.match(each));
+        expect(batched.learnBatch(batch)).toEqual(expected);
+        expect(batched.exportState()).toEqual(rowByRow.exportState());
+      }
+    },
+  );
+
+  test('what learning then matching gives when templates keep changing shape, resumed halfway', () => {
+    const random = mulberry32(12);
+    const pick = (words: readonly string[]) => words[Math.floor(random() * words.length)] as string;
+    const prompts = Array.from({ length: 900 }, (_, i): PromptRow => {
+      const kind = Math.floor(random() * 6);
+      const method = i % 4 === 0 ? 'b_method' : 'a_method';
+      // A switch word that turns into a slot once it has taken enough values, as rows come in.
+      const word = pick(WORDS.slice(0, 2 + Math.floor(i / 150)));
+      const text = [
+        `Create a model named ${word}. All fields are ${random() < 0.3 ? 'optional' : 'required'}.`,
+        `Write the ${word} handler.\nRequirements:\n${sentence(i, 3 + Math.floor(random() * 30))}\nReturn only code.`,
+        `${word}${i} ${pick(WORDS)}x${i} q${i}`,
+        `Create a model named ${word}. All fields are required.`,
+        `Fix the bug in ${word}: ${sentence(i, 2)} at line ${i % 40}.`,
+        `Write the ${word} handler.\nRequirements:\n${sentence(i, 6)}\nReturn only code.`,
+      ][kind] as string;
+      return row(text, i, method);
+    });
+    const batched = new PromptTemplateMiner();
+    const rowByRow = new PromptTemplateMiner();
+    let start = 0;
+    for (const size of [3, 1, 50, 7, 200, 89, 150, 400]) {
+      const batch = prompts.slice(start, start + size);
+      start += size;
+      batch.forEach((each) => rowByRow.learn(each));
+      expect(batched.learnBatch(batch)).toEqual(batch.map((each) => rowByRow.match(each)));
+      expect(batched.exportState()).toEqual(rowByRow.exportState());
+      if (start === 261)
+        batched.importState(JSON.parse(JSON.stringify(batched.exportState())) as PromptMinerState);
+    }
+    expect(start).toBe(prompts.length);
+  });
+
+  test('equal prompts of other partitions are matched on their own; an empty batch gives nothing', () => {
+    const text = 'Write the handler for the shipping service.\nKeep it short and typed.';
+    const prompts = [row(text, 0, 'create'), row(text, 1, 'update'), { ...row(text, 2), node_type: 'job' }];
+    const miner = new PromptTemplateMiner();
+    const fingerprints = miner.learnBatch([...prompts, { ...prompts[0], history_id: 'r3' } as PromptRow]);
+    expect(fingerprints).toEqual([...prompts, prompts[0] as PromptRow].map((each) => miner.match(each)));
+    expect(fingerprints[2]).not.toBe(fingerprints[0]);
+    expect(fingerprints[3]).toBe(fingerprints[0]);
+    expect(miner.learnBatch([])).toEqual([]);
   });
 });

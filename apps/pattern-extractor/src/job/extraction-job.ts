@@ -23,7 +23,7 @@ import {
   type Watermark,
   ZERO_WATERMARK,
 } from './extraction.repository';
-import { type Assignment, PatternMiners } from './pattern-miners';
+import { type Assignment, PatternMiners, type PreparedRow, prepareRows } from './pattern-miners';
 import type { RunOptions } from './run-options';
 
 export type ExtractionErrorCode = 'LOCK_HELD' | 'INTERRUPTED';
@@ -194,20 +194,37 @@ class Run {
     const range = { since: this.options.since, until: this.options.until };
     let rowsMined = state.rowsMined;
     let promptTemplates: string[] = [];
+    const codeForEveryRow = this.hooks.onAssignments !== undefined;
+    let rows = await this.repository.readBatch(this.watermark, this.options.batchSize, range);
+    let prepared = prepareRows(rows, { codeForEveryRow });
     for (;;) {
       if (this.hooks.signal?.aborted === true) {
         throw new ExtractionError('INTERRUPTED', `interrupted (${describeReason(this.hooks.signal.reason)})`);
       }
-      const rows = await this.repository.readBatch(this.watermark, this.options.batchSize, range);
       if (rows.length === 0) break;
-      const mined = miners.mineBatch(rows, { codeForEveryRow: this.hooks.onAssignments !== undefined });
-      promptTemplates = mined.promptTemplates;
       const last = rows[rows.length - 1] as (typeof rows)[number];
       const watermark = { xid: last.insert_xid, id: last.history_id };
+      const isLastBatch = rows.length < this.options.batchSize;
+      // PostgreSQL reads the next batch while this one is mined (the batch's writes that the
+      // connection runs after it do not change what it reads).
+      const nextRead = await sendAhead(
+        isLastBatch
+          ? Promise.resolve([])
+          : this.repository.readBatch(watermark, this.options.batchSize, range),
+      );
+      const mined = miners.mineBatch(rows, prepared);
+      promptTemplates = mined.promptTemplates;
       rowsMined += rows.length;
       await this.hooks.onAssignments?.(mined.assignments);
+      const nextRows = await nextRead.pending;
+      let nextPrepared: PreparedRow[] = [];
       await this.inTransaction(async () => {
-        await this.repository.addTallies(this.scope, mined.tallies, mined.details);
+        const tallying = await sendAhead(
+          this.repository.addTallies(this.scope, mined.tallies, mined.details),
+        );
+        // While PostgreSQL totals this batch, the next one is prepared: that needs no miner state.
+        nextPrepared = prepareRows(nextRows, { codeForEveryRow });
+        await tallying.pending;
         const moved = await this.rehomeStaleTemplates(miners, promptTemplates);
         if (this.scope === 'live') {
           const keys = [
@@ -240,7 +257,9 @@ class Run {
         rowsRead: this.rowsRead,
         watermark,
       });
-      if (rows.length < this.options.batchSize) break;
+      if (isLastBatch) break;
+      rows = nextRows;
+      prepared = nextPrepared;
     }
     // Nothing new: the templates are those of the state the run started from.
     if (this.batches === 0) promptTemplates = miners.mineBatch([]).promptTemplates;
@@ -321,6 +340,18 @@ class Run {
       throw error;
     }
   }
+}
+
+/**
+ * Sends a statement and returns once it has reached PostgreSQL, so that a long synchronous
+ * computation can run while the server works (TypeORM sends a query only a few promise steps after
+ * the call). Its outcome is awaited later through `pending`; a failure the run never awaits, because
+ * it stopped first, is dropped instead of becoming an unhandled rejection.
+ */
+async function sendAhead<T>(statement: Promise<T>): Promise<{ readonly pending: Promise<T> }> {
+  statement.catch(() => undefined);
+  await new Promise((resolve) => setImmediate(resolve));
+  return { pending: statement };
 }
 
 function messageOf(error: unknown): string {

@@ -188,28 +188,42 @@ export class ExtractionRepository {
     return { rows: Number(row?.rows ?? 0), oldest: row?.oldest ?? null };
   }
 
-  /** Adds a batch's tallies to the candidates' totals; returns the keys it touched. */
+  /**
+   * Adds a batch's tallies to the candidates' totals. Each row is sent once, the tallies point at it:
+   * a row counts under two or three patterns, and its columns would otherwise travel that often.
+   */
   async addTallies(
     scope: Scope,
     tallies: readonly Tally[],
     details: readonly PatternDetails[],
   ): Promise<void> {
     if (tallies.length === 0) return;
-    const column = <T>(pick: (tally: Tally) => T) => tallies.map(pick);
+    const positionOf = new Map<number, number>();
+    const rows: HistoryRow[] = [];
+    const positions = tallies.map((tally) => {
+      let position = positionOf.get(tally.ordinal);
+      if (position === undefined) {
+        rows.push(tally.row);
+        position = rows.length;
+        positionOf.set(tally.ordinal, position);
+      }
+      return position;
+    });
+    const column = <T>(pick: (row: HistoryRow) => T) => rows.map(pick);
     await this.runner.query(ADD_TALLIES_SQL, [
       scope,
-      column((tally) => tally.patternType),
-      column((tally) => tally.fingerprint),
-      column((tally) => tally.ordinal),
-      column((tally) => tally.row.history_id),
-      column((tally) => tally.row.quality_score),
-      column((tally) => tally.row.created_at),
-      column((tally) => tally.row.validation_passed),
-      column((tally) => tally.row.model_used),
-      column((tally) => tally.row.tier),
-      column((tally) => tally.row.tokens_input),
-      column((tally) => tally.row.tokens_output),
-      column((tally) => tally.row.node_type),
+      tallies.map((tally) => tally.patternType),
+      tallies.map((tally) => tally.fingerprint),
+      positions,
+      column((row) => row.history_id),
+      column((row) => row.quality_score),
+      column((row) => row.created_at),
+      column((row) => row.validation_passed),
+      column((row) => row.model_used),
+      column((row) => row.tier),
+      column((row) => row.tokens_input),
+      column((row) => row.tokens_output),
+      column((row) => row.node_type),
       JSON.stringify(
         details.map((entry) => ({
           pattern_type: entry.patternType,
@@ -357,12 +371,17 @@ const MERGE_TOTALS = `
  * grouping of the same rows into batches gives the same totals.
  */
 const ADD_TALLIES_SQL = `
-  WITH tally AS (
-    SELECT * FROM unnest($2::text[], $3::text[], $4::integer[], $5::text[], $6::double precision[],
-                         $7::timestamptz[], $8::boolean[], $9::text[], $10::text[], $11::integer[],
-                         $12::integer[], $13::text[])
-      AS t(pattern_type, fingerprint, ordinal, history_id, quality, created_at, passed, model, tier,
-           tokens_input, tokens_output, node_type)
+  WITH batch_row AS (
+    SELECT * FROM unnest($5::text[], $6::double precision[], $7::timestamptz[], $8::boolean[], $9::text[],
+                         $10::text[], $11::integer[], $12::integer[], $13::text[])
+      WITH ORDINALITY AS r(history_id, quality, created_at, passed, model, tier, tokens_input,
+                           tokens_output, node_type, position)
+  ),
+  tally AS (
+    SELECT t.pattern_type, t.fingerprint, r.history_id, r.quality, r.created_at, r.passed, r.model,
+           r.tier, r.tokens_input, r.tokens_output, r.node_type
+    FROM unnest($2::text[], $3::text[], $4::bigint[]) AS t(pattern_type, fingerprint, position)
+    JOIN batch_row r USING (position)
   ),
   totals AS (
     SELECT pattern_type, fingerprint,

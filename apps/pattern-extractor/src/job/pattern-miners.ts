@@ -8,7 +8,11 @@
  * fingerprints never move once given). Code fingerprints need no state. The batch yields one
  * assignment per row and one tally entry per (pattern, row) for the database to total up exactly.
  */
-import { ALGORITHM_VERSION as CODE_ALGORITHM_VERSION, fingerprintCode } from '../mining/code-fingerprints';
+import {
+  ALGORITHM_VERSION as CODE_ALGORITHM_VERSION,
+  type CodeFingerprint,
+  fingerprintCode,
+} from '../mining/code-fingerprints';
 import {
   ERROR_SIGNATURE_ALGORITHM_VERSION,
   type ErrorSignatureState,
@@ -19,6 +23,7 @@ import {
   type PromptMinerState,
   type PromptTemplate,
   PromptTemplateMiner,
+  rowTokens,
 } from '../mining/prompt-templates';
 
 /** A history row joined to its metrics row (metrics columns are null when it has none). */
@@ -94,6 +99,27 @@ export function isAcceptedImplementation(row: HistoryRow): boolean {
   return row.user_accepted === true && row.validation_passed && row.manual_edits_required !== true;
 }
 
+/** What mining a row needs that depends on the row alone, so it can be computed ahead of `mineBatch`. */
+export interface PreparedRow {
+  /** The prompt's masked tokens, as the prompt-template miner aligns them. */
+  readonly promptTokens: readonly string[];
+  /** Null when the row's code is not fingerprinted (see `prepareRows`). */
+  readonly code: CodeFingerprint | null;
+}
+
+/**
+ * The stateless part of mining a batch: prompts masked, code fingerprinted. Apart from `mineBatch`
+ * so that the job can do it while PostgreSQL writes the previous batch. Only accepted code makes
+ * patterns, so other rows' code is fingerprinted only with `codeForEveryRow` (for the assignments
+ * file): it is the most expensive step per row.
+ */
+export function prepareRows(rows: readonly HistoryRow[], { codeForEveryRow = false } = {}): PreparedRow[] {
+  return rows.map((row) => ({
+    promptTokens: rowTokens(row),
+    code: codeForEveryRow || isAcceptedImplementation(row) ? fingerprintCode(row.generated_code) : null,
+  }));
+}
+
 /** Where a prompt row's template stands now: its fingerprint and what `pattern_data` shows of it. */
 export interface PromptHome {
   readonly fingerprint: string;
@@ -118,12 +144,12 @@ export class PatternMiners {
     return { prompt: this.prompts.exportState(), errors: this.errors.exportState() };
   }
 
-  /**
-   * Mines one batch. Only accepted code makes patterns, so other rows' code is fingerprinted only
-   * with `codeForEveryRow` (for the assignments file): it is the most expensive miner per row.
-   */
-  mineBatch(rows: readonly HistoryRow[], { codeForEveryRow = false } = {}): MinedBatch {
-    for (const row of rows) this.prompts.learn(promptRow(row));
+  /** Mines one batch; `prepared` holds `prepareRows(rows)` when the caller computed it already. */
+  mineBatch(rows: readonly HistoryRow[], prepared: readonly PreparedRow[] = prepareRows(rows)): MinedBatch {
+    const promptFingerprints = this.prompts.learnBatch(
+      rows.map(promptRow),
+      prepared.map((row) => row.promptTokens),
+    );
     const templates = new Map<string, PromptTemplate>(
       this.prompts.templates().map((template) => [template.fingerprint, template]),
     );
@@ -143,7 +169,7 @@ export class PatternMiners {
     };
 
     rows.forEach((row, ordinal) => {
-      const prompt = this.prompts.match(promptRow(row));
+      const prompt = promptFingerprints[ordinal] as string;
       tallies.push({ patternType: 'high_quality_prompt', fingerprint: prompt, ordinal, row });
       const template = templates.get(prompt);
       detail({
@@ -168,9 +194,8 @@ export class PatternMiners {
         });
       }
 
-      const accepted = isAcceptedImplementation(row);
-      const code = accepted || codeForEveryRow ? fingerprintCode(row.generated_code) : null;
-      if (accepted && code !== null) {
+      const code = (prepared[ordinal] as PreparedRow).code;
+      if (isAcceptedImplementation(row) && code !== null) {
         tallies.push({
           patternType: 'successful_implementation',
           fingerprint: code.fingerprint,

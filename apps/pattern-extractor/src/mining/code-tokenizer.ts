@@ -97,6 +97,40 @@ export function normaliseLanguage(language: string | undefined, code: string): C
 // ------------------------------------------------------------------------------------- tokenizer
 
 const STRING_PREFIX = /^[rRbBuUfF]{1,2}(?=['"])/;
+/** A name: as `^[\w$]+` on the next 200 characters. Sticky, so no slice of the code is made. */
+const NAME = /[\w$]{1,200}/y;
+/** The operators by their first character, each list in the order of OPERATORS (longest first). */
+const OPERATORS_BY_FIRST = OPERATORS.reduce((byFirst, operator) => {
+  const first = operator[0] as string;
+  byFirst.set(first, [...(byFirst.get(first) ?? []), operator]);
+  return byFirst;
+}, new Map<string, string[]>());
+
+/**
+ * The tokenizer's character classes by character code (`/\s/`, `/\d/`, `/[A-Za-z_$]/` on one
+ * character), without running a regular expression for the ASCII characters code is mostly made of.
+ */
+function isSpace(char: string): boolean {
+  const unit = char.charCodeAt(0);
+  if (unit < 128) return unit === 32 || (unit >= 9 && unit <= 13);
+  return /\s/.test(char);
+}
+
+function isDigit(char: string | undefined): boolean {
+  const unit = char === undefined ? NaN : char.charCodeAt(0);
+  return unit >= 48 && unit <= 57;
+}
+
+function isNameStart(char: string): boolean {
+  const unit = char.charCodeAt(0);
+  return (unit >= 65 && unit <= 90) || (unit >= 97 && unit <= 122) || unit === 95 || unit === 36;
+}
+
+/** The length of a Python string prefix (`r`, `b`, `f`, `rb`…) opening a literal at `at`, or 0. */
+function stringPrefixLength(code: string, at: number): number {
+  if (!'rRbBuUfF'.includes(code[at] as string)) return 0;
+  return STRING_PREFIX.exec(code.slice(at, at + 3))?.[0].length ?? 0;
+}
 
 /** The end (exclusive) of the string literal opening at `start` (quotes only, prefix excluded). */
 function stringEnd(code: string, start: number): number {
@@ -138,7 +172,6 @@ export function tokenize(code: string, language: CodeLanguage): Token[] {
       continue;
     }
     const char = code[at] as string;
-    const rest = code.slice(at, at + 3);
     if (char === '\n') {
       if (python && depth === 0 && tokens.length > 0 && tokens[tokens.length - 1]?.kind !== 'newline') {
         const last = tokens[tokens.length - 1];
@@ -147,29 +180,31 @@ export function tokenize(code: string, language: CodeLanguage): Token[] {
       }
       lineStart = true;
       at += 1;
-    } else if (/\s/.test(char)) at += 1;
+    } else if (isSpace(char)) at += 1;
     else if (char === '\\' && code[at + 1] === '\n') at += 2;
-    else if ((python && char === '#') || (!python && rest.startsWith('//'))) {
+    else if ((python && char === '#') || (!python && code.startsWith('//', at))) {
       const end = code.indexOf('\n', at);
       at = end < 0 ? code.length : end;
-    } else if (!python && rest.startsWith('/*')) {
+    } else if (!python && code.startsWith('/*', at)) {
       const end = code.indexOf('*/', at + 2);
       at = end < 0 ? code.length : end + 2;
-    } else if (char === '"' || char === "'" || char === '`' || (python && STRING_PREFIX.test(rest))) {
-      const prefix = python ? (STRING_PREFIX.exec(rest)?.[0].length ?? 0) : 0;
+    } else if (char === '"' || char === "'" || char === '`' || (python && stringPrefixLength(code, at) > 0)) {
+      const prefix = python ? stringPrefixLength(code, at) : 0;
       const end = stringEnd(code, at + prefix);
       tokens.push({ kind: 'string', text: code.slice(at + prefix, end) });
       at = end;
-    } else if (/\d/.test(char) || (char === '.' && /\d/.test(code[at + 1] ?? ''))) {
+    } else if (isDigit(char) || (char === '.' && isDigit(code[at + 1]))) {
       const number = /^[\d.]*[\w.]*/.exec(code.slice(at, at + 100))?.[0] ?? char;
       tokens.push({ kind: 'number', text: number });
       at += number.length;
-    } else if (/[A-Za-z_$]/.test(char)) {
-      const name = /^[\w$]+/.exec(code.slice(at, at + 200))?.[0] ?? char;
+    } else if (isNameStart(char)) {
+      NAME.lastIndex = at;
+      const name = NAME.exec(code)?.[0] ?? char;
       tokens.push({ kind: 'name', text: name });
       at += name.length;
     } else {
-      const operator = OPERATORS.find((candidate) => code.startsWith(candidate, at)) ?? char;
+      const candidates = OPERATORS_BY_FIRST.get(char) ?? [];
+      const operator = candidates.find((candidate) => code.startsWith(candidate, at)) ?? char;
       if (OPENERS.has(operator)) depth += 1;
       if (CLOSERS.has(operator)) depth = Math.max(0, depth - 1);
       tokens.push({ kind: 'op', text: operator });

@@ -12,24 +12,32 @@ export interface MaskRule {
   readonly name: string;
   readonly pattern: RegExp;
   readonly placeholder: string;
+  /**
+   * Substrings of which every match holds at least one: a text holding none of them is left as it
+   * is without running the pattern (most texts have no URL, email or path, and the scan costs).
+   */
+  readonly anyOf?: readonly string[];
 }
 
 export const URL_RULE: MaskRule = {
   name: 'url',
   pattern: /\b[a-z][a-z\d+.-]*:\/\/[^\s"'<>`]+/gi,
   placeholder: '<URL>',
+  anyOf: ['://'],
 };
 
 export const EMAIL_RULE: MaskRule = {
   name: 'email',
   pattern: /\b[\w.+-]+@[a-z\d-]+(?:\.[a-z\d-]+)+\b/gi,
   placeholder: '<EMAIL>',
+  anyOf: ['@'],
 };
 
 export const UUID_RULE: MaskRule = {
   name: 'uuid',
   pattern: /\b[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}\b/gi,
   placeholder: '<UUID>',
+  anyOf: ['-'],
 };
 
 /** ISO-8601 instants and dates, and clock times (`12:04:33.120`). */
@@ -38,6 +46,7 @@ export const TIMESTAMP_RULE: MaskRule = {
   pattern:
     /\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b|\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b/g,
   placeholder: '<TS>',
+  anyOf: ['-', ':'],
 };
 
 /** IPv4 addresses with an optional port. */
@@ -45,6 +54,7 @@ export const IP_RULE: MaskRule = {
   name: 'ip',
   pattern: /(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?(?![\d.])/g,
   placeholder: '<IP>',
+  anyOf: ['.'],
 };
 
 /** Double-quoted, back-quoted and single-quoted strings; an apostrophe inside a word is no quote. */
@@ -52,6 +62,7 @@ export const QUOTED_RULE: MaskRule = {
   name: 'quoted',
   pattern: /"(?:[^"\\\n]|\\.)*"|`(?:[^`\\\n]|\\.)*`|(?<![\w'])'(?:[^'\\\n]|\\.)*'(?![\w'])/g,
   placeholder: '<STR>',
+  anyOf: ['"', '`', "'"],
 };
 
 /** Unix paths (`/a/b`, `./a`, `~/a`) and Windows paths (`C:\a\b`), starting a word. */
@@ -59,6 +70,7 @@ export const PATH_RULE: MaskRule = {
   name: 'path',
   pattern: /(?<![\w.:/\\<>-])(?:[a-z]:\\[\w.@+-]+(?:\\[\w.@+-]+)*|(?:~|\.{1,2})?(?:\/[\w.@+-]+)+\/?)/gi,
   placeholder: '<PATH>',
+  anyOf: ['/', '\\'],
 };
 
 /** `0x…` literals and long hexadecimal ids (8+ digits, at least one a decimal digit). */
@@ -93,6 +105,7 @@ export const DEFAULT_MASK_RULES: readonly MaskRule[] = [
 
 /** Replaces every match of `rule` in `text` by its placeholder. */
 export function applyMaskRule(text: string, rule: MaskRule): string {
+  if (rule.anyOf !== undefined && !rule.anyOf.some((part) => text.includes(part))) return text;
   return text.replace(rule.pattern, rule.placeholder);
 }
 

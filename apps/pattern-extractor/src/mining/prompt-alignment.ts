@@ -32,26 +32,57 @@ export interface Alignment {
 /** What one gap of the merged template covers of one side: its constants and its old gaps. */
 export type Region = readonly (string | { readonly gap: number })[];
 
-/** LCS of the constants of both sides (gaps never match); returns the matched index pairs. */
+/**
+ * The LCS table, reused from call to call: allocating a typed array costs more than filling a small
+ * table, and the miner aligns a few times per row. Only `lcsPairs` uses it, from start to end of one
+ * synchronous call, so no two alignments ever share it.
+ */
+let lcsTable = new Uint32Array(4096);
+/** Above this many cells (4 MB) a table is the call's own, so one huge prompt does not stay in memory. */
+const MAX_SHARED_LCS_CELLS = 1 << 20;
+
+/**
+ * LCS of the constants of both sides (gaps never match); returns the matched index pairs. Constants
+ * are numbered first, so the table compares small integers rather than strings.
+ */
 function lcsPairs(left: readonly Item[], right: readonly Item[]): [number, number][] {
+  const ids = new Map<string, number>();
   const leftAt: number[] = [];
+  const leftIds: number[] = [];
   left.forEach((item, index) => {
-    if (item !== null) leftAt.push(index);
+    if (item === null) return;
+    let id = ids.get(item);
+    if (id === undefined) {
+      id = ids.size;
+      ids.set(item, id);
+    }
+    leftAt.push(index);
+    leftIds.push(id);
   });
-  const vocabulary = new Set(leftAt.map((index) => left[index] as string));
   const rightAt: number[] = [];
+  const rightIds: number[] = [];
   right.forEach((item, index) => {
-    if (item !== null && vocabulary.has(item)) rightAt.push(index);
+    const id = item === null ? undefined : ids.get(item);
+    if (id === undefined) return;
+    rightAt.push(index);
+    rightIds.push(id);
   });
   const rows = leftAt.length;
   const cols = rightAt.length;
   const width = cols + 1;
-  const table = new Uint32Array((rows + 1) * width);
+  const size = (rows + 1) * width;
+  if (lcsTable.length < size && size <= MAX_SHARED_LCS_CELLS) {
+    lcsTable = new Uint32Array(Math.min(size * 2, MAX_SHARED_LCS_CELLS));
+  }
+  const table = size <= lcsTable.length ? lcsTable : new Uint32Array(size);
+  // Only the border is read before it is written: the row below the last and the column after it.
+  table.fill(0, rows * width, size);
+  for (let row = 0; row < rows; row += 1) table[row * width + cols] = 0;
   for (let i = rows - 1; i >= 0; i -= 1) {
-    const item = left[leftAt[i] as number];
+    const id = leftIds[i] as number;
     for (let j = cols - 1; j >= 0; j -= 1) {
       table[i * width + j] =
-        item === right[rightAt[j] as number]
+        id === rightIds[j]
           ? (table[(i + 1) * width + j + 1] as number) + 1
           : Math.max(table[(i + 1) * width + j] as number, table[i * width + j + 1] as number);
     }
@@ -66,7 +97,7 @@ function lcsPairs(left: readonly Item[], right: readonly Item[]): [number, numbe
     // matching early and opening a new gap further on.
     const gapBefore = left[(leftAt[i] as number) - 1] === null;
     if (gapBefore && (table[i * width + j + 1] as number) === here) j += 1;
-    else if (left[leftAt[i] as number] === right[rightAt[j] as number]) {
+    else if (leftIds[i] === rightIds[j]) {
       pairs.push([leftAt[i] as number, rightAt[j] as number]);
       i += 1;
       j += 1;

@@ -22,6 +22,22 @@ export interface Cluster {
   variants: Variant[];
 }
 
+/**
+ * `switchValues` of the clusters met so far. A cluster's items and variant values never change once
+ * it is made (merging makes a new cluster), and a row is aligned against the same clusters row after
+ * row; the entries go with their clusters.
+ */
+const switchValuesOf = new WeakMap<Cluster, (string[][] | null)[]>();
+
+function cachedSwitchValues(cluster: Cluster): (string[][] | null)[] {
+  let values = switchValuesOf.get(cluster);
+  if (values === undefined) {
+    values = switchValues(cluster);
+    switchValuesOf.set(cluster, values);
+  }
+  return values;
+}
+
 /** Per gap of a cluster: its switch values as token lists, or null once it is a slot. */
 function switchValues(cluster: Cluster): (string[][] | null)[] {
   const gaps = cluster.items.filter((item) => item === null).length;
@@ -134,6 +150,24 @@ function joinLineSeparatedGaps(cluster: Cluster): Cluster {
   return { items, variants: settleSlots(mapVariants(cluster.variants, regions), regions.length) };
 }
 
+/**
+ * Whether two clusters have the same shape: the same items and the same variant values, in the same
+ * order. Everything the miner decides (placements, merges, templates) depends on the shapes of the
+ * clusters alone; counts and examples only ride along.
+ */
+export function sameShape(left: Cluster, right: Cluster): boolean {
+  if (left.items.length !== right.items.length || left.variants.length !== right.variants.length) {
+    return false;
+  }
+  if (left.items.some((item, index) => item !== right.items[index])) return false;
+  return left.variants.every((variant, index) => {
+    const values = (right.variants[index] as Variant).values;
+    return (
+      variant.values.length === values.length && variant.values.every((value, gap) => value === values[gap])
+    );
+  });
+}
+
 export function rowCluster(tokens: readonly string[], historyId: string): Cluster {
   return { items: [...tokens], variants: [{ values: [], count: 1, examples: [historyId] }] };
 }
@@ -152,7 +186,7 @@ export function renderTemplate(items: readonly Item[], values: readonly (string 
     .replace(/ ?\n ?/g, '\n');
 }
 
-interface Placement {
+export interface Placement {
   readonly clusterIndex: number;
   readonly alignment: Alignment;
 }
@@ -166,7 +200,7 @@ export function bestPlacement(
   let best: Placement | null = null;
   clusters.forEach((cluster, clusterIndex) => {
     if (clusterIndex === skip) return;
-    const alignment = align(cluster.items, items, switchValues(cluster));
+    const alignment = align(cluster.items, items, cachedSwitchValues(cluster));
     if (!belongsTogether(alignment)) return;
     if (best === null || alignment.matched > best.alignment.matched) best = { clusterIndex, alignment };
   });

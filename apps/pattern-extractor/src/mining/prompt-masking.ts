@@ -95,6 +95,24 @@ function maskCodeLines(text: string): string {
   return out.join('\n');
 }
 
+/**
+ * The pattern of a method name as a whole word, compiled once per name: rows of one method come by
+ * the thousand. At most MAX_METHOD_PATTERNS are kept (all forgotten beyond). Shared safely: the `g`
+ * flag is only used through `String.prototype.replace`, which resets `lastIndex`.
+ */
+const methodPatterns = new Map<string, RegExp>();
+const MAX_METHOD_PATTERNS = 1_000;
+
+function methodNamePattern(methodName: string): RegExp {
+  let pattern = methodPatterns.get(methodName);
+  if (pattern === undefined) {
+    if (methodPatterns.size >= MAX_METHOD_PATTERNS) methodPatterns.clear();
+    pattern = new RegExp(`(?<![\\w])${escapeRegExp(methodName)}(?![\\w])`, 'g');
+    methodPatterns.set(methodName, pattern);
+  }
+  return pattern;
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -103,14 +121,13 @@ function escapeRegExp(text: string): string {
 export function promptTokens(promptText: string, methodName = ''): string[] {
   let text = promptText.replace(/\r\n?/g, '\n').replace(FENCED_BLOCK, '<CODE>');
   text = maskCodeLines(maskJsonBlocks(text));
-  if (methodName.length >= 3) {
-    text = text.replace(new RegExp(`(?<![\\w])${escapeRegExp(methodName)}(?![\\w])`, 'g'), SLOT);
-  }
+  if (methodName.length >= 3) text = text.replace(methodNamePattern(methodName), SLOT);
   text = maskVariables(text);
   const tokens: string[] = [];
   for (const line of text.split('\n')) {
-    const words = line.trim() === '' ? [] : line.trim().split(/\s+/);
-    if (words.length === 0) continue;
+    const trimmed = line.trim();
+    if (trimmed === '') continue;
+    const words = trimmed.split(/\s+/);
     if (tokens.length > 0) tokens.push(NEWLINE);
     tokens.push(...words);
   }

@@ -22,14 +22,17 @@
  * resumed from `exportState()` ends exactly where one uninterrupted run over the same rows would.
  */
 import { createHash } from 'node:crypto';
+import type { Alignment } from './prompt-alignment';
 import {
   bestPlacement,
   type Cluster,
   MAX_EXAMPLES,
   mergeClusters,
+  type Placement,
   regionValue,
   renderTemplate,
   rowCluster,
+  sameShape,
 } from './prompt-clusters';
 import { promptTokens } from './prompt-masking';
 
@@ -73,6 +76,35 @@ interface Partition {
   clusters: Cluster[];
 }
 
+/**
+ * What the miner remembers of a partition's shape (the shapes of its clusters, in order) to skip
+ * work whose outcome depends on nothing else: a placement or a lookalike search found at this
+ * version, and a row learned without reshaping anything, whose match is the merge learning made.
+ * Not part of the state: a resumed miner starts without it and only recomputes more.
+ */
+interface PartitionShape {
+  /** Changes whenever a cluster's shape changes or clusters come, go or merge. */
+  version: number;
+  /** Cluster indexes whose lookalike search found nothing at this version. */
+  lookalikeFree: Set<number>;
+  /** Placements found at this version, by the row's tokens joined by spaces. */
+  placements: Map<string, Placement | null>;
+}
+
+/**
+ * Placements remembered per partition at most (forgotten all at once beyond, and at every batch): an
+ * alignment weighs kilobytes, and repeats come close together.
+ */
+const MAX_REMEMBERED_PLACEMENTS = 256;
+
+/** A row whose learning reshaped nothing: while its partition keeps the version, it matches here. */
+interface ShapeKeepingRow {
+  readonly shape: PartitionShape;
+  readonly version: number;
+  readonly alignment: Alignment;
+  readonly merged: Cluster;
+}
+
 export interface PromptMinerState {
   readonly version: string;
   readonly partitions: Partition[];
@@ -89,18 +121,24 @@ function partitionKey(row: Pick<PromptRow, 'node_type' | 'method_name'>): string
   return JSON.stringify([row.node_type ?? '', row.method_name ?? '']);
 }
 
+/** The masked tokens the miner aligns: `promptTokens` of the row's prompt and method name. */
+export function rowTokens(row: Pick<PromptRow, 'method_name' | 'prompt_text'>): string[] {
+  return promptTokens(row.prompt_text, row.method_name ?? '');
+}
+
 /**
  * Incremental prompt-template miner. `add` learns a row and returns its template's fingerprint as of
  * that row; `match` classifies a row against the templates learned so far without learning it.
  *
  * A template's text, hence its fingerprint, changes while its first rows teach the miner which parts
  * are slots, so the fingerprints `add` returned for those first rows are not the template's final one.
- * For assignments and usage counts, `learn` a whole batch, then `match` each row of it: on generated
- * history that gives the same grouping as matching after the full run.
+ * For assignments and usage counts, `learn` a whole batch, then `match` each row of it (`learnBatch`):
+ * on generated history that gives the same grouping as matching after the full run.
  */
 export class PromptTemplateMiner {
   private partitions: Partition[] = [];
   private readonly byKey = new Map<string, Partition>();
+  private readonly shapes = new Map<Partition, PartitionShape>();
 
   add(row: PromptRow): string {
     this.learn(row);
@@ -109,37 +147,98 @@ export class PromptTemplateMiner {
 
   /** `add` without computing the fingerprint, for a batch whose rows are matched afterwards. */
   learn(row: PromptRow): void {
-    const partition = this.partitionFor(row);
-    const tokens = promptTokens(row.prompt_text, row.method_name ?? '');
-    const incoming = rowCluster(tokens, row.history_id);
-    const placement = bestPlacement(partition.clusters, incoming.items);
-    if (placement === null) this.startCluster(partition, incoming);
-    else {
-      const current = partition.clusters[placement.clusterIndex] as Cluster;
-      partition.clusters[placement.clusterIndex] = mergeClusters(current, incoming, placement.alignment);
-      this.absorbLookalikes(partition, placement.clusterIndex);
-    }
+    this.learnTokens(row, rowTokens(row));
   }
 
   /** The fingerprint `row` would get from the templates learned so far, without learning it. */
   match(row: PromptRow): string {
-    const tokens = promptTokens(row.prompt_text, row.method_name ?? '');
+    return this.matchTokens(row, rowTokens(row));
+  }
+
+  /**
+   * Learns every row of a batch, then returns each row's fingerprint against the templates as they
+   * stand after the batch: what `learn` on every row then `match` on every row returns, for less
+   * work. Each prompt is masked once, and rows of one partition with the same masked tokens are
+   * matched once (the templates no longer change while the batch is matched). `tokens` are the rows'
+   * `promptTokens`, when the caller computed them already.
+   */
+  learnBatch(
+    rows: readonly PromptRow[],
+    tokens: readonly (readonly string[])[] = rows.map(rowTokens),
+  ): string[] {
+    if (tokens.length !== rows.length)
+      throw new Error(`${tokens.length} token lists for ${rows.length} rows`);
+    // Injective: tokens are never empty and hold no space (the line-break token is a lone "\n").
+    const keys = tokens.map((masked) => masked.join(' '));
+    for (const shape of this.shapes.values()) shape.placements.clear();
+    const learned = rows.map((row, index) =>
+      this.learnTokens(row, tokens[index] as readonly string[], keys[index] as string),
+    );
+    const matched = new Map<string, string>();
+    const fingerprint = rememberingFingerprints();
+    return rows.map((row, index) => {
+      const kept = learned[index];
+      if (kept !== null && kept !== undefined && kept.shape.version === kept.version) {
+        return mergedFingerprint(row, kept.alignment, kept.merged, fingerprint);
+      }
+      // A partition key is JSON: it holds no raw line break.
+      const key = `${partitionKey(row)}\n${keys[index] as string}`;
+      let match = matched.get(key);
+      if (match === undefined) {
+        match = this.matchTokens(row, tokens[index] as readonly string[], fingerprint);
+        matched.set(key, match);
+      }
+      return match;
+    });
+  }
+
+  /**
+   * Learns one row; returns what matching it needs while its partition keeps its shape, when the row
+   * reshaped nothing, else null. `tokensKey` is `tokens` joined by spaces.
+   */
+  private learnTokens(
+    row: PromptRow,
+    tokens: readonly string[],
+    tokensKey = tokens.join(' '),
+  ): ShapeKeepingRow | null {
+    const partition = this.partitionFor(row);
+    const shape = this.shapeOf(partition);
+    const incoming = rowCluster(tokens, row.history_id);
+    let placement = shape.placements.get(tokensKey);
+    if (placement === undefined) {
+      placement = bestPlacement(partition.clusters, incoming.items);
+      if (shape.placements.size >= MAX_REMEMBERED_PLACEMENTS) shape.placements.clear();
+      shape.placements.set(tokensKey, placement);
+    }
+    if (placement === null) {
+      this.startCluster(partition, incoming);
+      reshape(shape);
+      return null;
+    }
+    const current = partition.clusters[placement.clusterIndex] as Cluster;
+    const merged = mergeClusters(current, incoming, placement.alignment);
+    partition.clusters[placement.clusterIndex] = merged;
+    const reshaped = !sameShape(current, merged);
+    if (reshaped) reshape(shape);
+    const absorbed = this.absorbLookalikes(partition, shape, placement.clusterIndex);
+    return reshaped || absorbed
+      ? null
+      : { shape, version: shape.version, alignment: placement.alignment, merged };
+  }
+
+  private matchTokens(row: PromptRow, tokens: readonly string[], fingerprint = templateFingerprint): string {
     const incoming = rowCluster(tokens, row.history_id);
     const clusters = this.byKey.get(partitionKey(row))?.clusters ?? [];
     const placement = bestPlacement(clusters, incoming.items);
-    if (placement === null) return templateFingerprint(row.node_type ?? '', renderTemplate(tokens, []));
+    if (placement === null) return fingerprint(row.node_type ?? '', renderTemplate(tokens, []));
     const current = clusters[placement.clusterIndex] as Cluster;
-    const merged = mergeClusters(current, incoming, placement.alignment);
-    const rowValues = placement.alignment.rightRegions.map((region) => regionValue(region, []));
-    const variant = merged.variants.find((candidate) =>
-      candidate.values.every((value, gap) => value === null || value === rowValues[gap]),
-    );
-    return templateFingerprint(
-      row.node_type ?? '',
-      renderTemplate(merged.items, variant?.values ?? rowValues),
+    return mergedFingerprint(
+      row,
+      placement.alignment,
+      mergeClusters(current, incoming, placement.alignment),
+      fingerprint,
     );
   }
-
   /** Every template learned so far, most used first (then by fingerprint). */
   templates(): PromptTemplate[] {
     const byFingerprint = new Map<string, PromptTemplate>();
@@ -177,6 +276,7 @@ export class PromptTemplateMiner {
     }
     this.partitions = structuredClone(state.partitions);
     this.byKey.clear();
+    this.shapes.clear();
     for (const partition of this.partitions) this.byKey.set(partition.key, partition);
   }
 
@@ -189,6 +289,15 @@ export class PromptTemplateMiner {
       this.byKey.set(key, partition);
     }
     return partition;
+  }
+
+  private shapeOf(partition: Partition): PartitionShape {
+    let shape = this.shapes.get(partition);
+    if (shape === undefined) {
+      shape = { version: 0, lookalikeFree: new Set(), placements: new Map() };
+      this.shapes.set(partition, shape);
+    }
+    return shape;
   }
 
   private startCluster(partition: Partition, cluster: Cluster): void {
@@ -207,21 +316,67 @@ export class PromptTemplateMiner {
   /**
    * A cluster that just generalised may now look like another one of its partition (often a
    * cluster started by an early row whose long slots hid the scaffold): merge them, as many times
-   * as it takes. The merged cluster keeps the older position.
+   * as it takes. The merged cluster keeps the older position. Returns whether it merged any.
    */
-  private absorbLookalikes(partition: Partition, changed: number): void {
+  private absorbLookalikes(partition: Partition, shape: PartitionShape, changed: number): boolean {
     let index = changed;
+    let absorbed = false;
     for (;;) {
+      if (shape.lookalikeFree.has(index)) return absorbed;
       const cluster = partition.clusters[index] as Cluster;
       const placement = bestPlacement(partition.clusters, cluster.items, index);
-      if (placement === null) return;
+      if (placement === null) {
+        shape.lookalikeFree.add(index);
+        return absorbed;
+      }
       const other = partition.clusters[placement.clusterIndex] as Cluster;
       const merged = mergeClusters(other, cluster, placement.alignment);
       const [keep, drop] =
         placement.clusterIndex < index ? [placement.clusterIndex, index] : [index, placement.clusterIndex];
       partition.clusters[keep] = merged;
       partition.clusters.splice(drop, 1);
+      reshape(shape);
+      absorbed = true;
       index = keep;
     }
   }
+}
+
+/** A new version of a partition's shape: what was found at the old one no longer holds. */
+function reshape(shape: PartitionShape): void {
+  shape.version += 1;
+  shape.lookalikeFree.clear();
+  shape.placements.clear();
+}
+
+/** The fingerprint of a row's template in `merged`, the cluster that aligning the row gave. */
+function mergedFingerprint(
+  row: PromptRow,
+  alignment: Alignment,
+  merged: Cluster,
+  fingerprint: typeof templateFingerprint,
+): string {
+  const rowValues = alignment.rightRegions.map((region) => regionValue(region, []));
+  const variant = merged.variants.find((candidate) =>
+    candidate.values.every((value, gap) => value === null || value === rowValues[gap]),
+  );
+  return fingerprint(row.node_type ?? '', renderTemplate(merged.items, variant?.values ?? rowValues));
+}
+
+/** `templateFingerprint`, remembering what it hashed: a batch renders the same few templates again and again. */
+function rememberingFingerprints(): typeof templateFingerprint {
+  const byNodeType = new Map<string, Map<string, string>>();
+  return (nodeType, template) => {
+    let byTemplate = byNodeType.get(nodeType);
+    if (byTemplate === undefined) {
+      byTemplate = new Map();
+      byNodeType.set(nodeType, byTemplate);
+    }
+    let fingerprint = byTemplate.get(template);
+    if (fingerprint === undefined) {
+      fingerprint = templateFingerprint(nodeType, template);
+      byTemplate.set(template, fingerprint);
+    }
+    return fingerprint;
+  };
 }

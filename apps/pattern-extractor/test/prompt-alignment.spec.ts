@@ -1,0 +1,28 @@
+import { describe, expect, test } from '@jest/globals';
+import { align, type Item } from '../src/mining/prompt-alignment';
+
+const words = (text: string): Item[] => text.split(' ');
+
+describe('align', () => {
+  test('an alignment is the same whatever was aligned before (the LCS table is reused)', () => {
+    const template: Item[] = ['Write', 'the', null, 'for', 'the', null, 'service', '.'];
+    const row = words('Write the handler for the billing and refunds service .');
+    const first = align(template, row);
+    const letters = (length: number, step: number) =>
+      Array.from({ length }, (_, index) => String.fromCharCode(97 + ((index * step) % 26)));
+    align(letters(500, 1), letters(200, 7));
+    align(words('one two'), words('two one two'));
+    expect(align(template, row)).toEqual(first);
+    expect(first.items).toEqual(['Write', 'the', null, 'for', 'the', null, 'service', '.']);
+    expect(first.rightRegions).toEqual([['handler'], ['billing', 'and', 'refunds']]);
+  });
+
+  test('sequences too long for the shared table align on a table of their own', () => {
+    const scaffold = Array.from({ length: 1200 }, (_, index) => `w${index % 700}`);
+    const left: Item[] = [...scaffold, null, 'end'];
+    const right = [...scaffold.map((word, index) => (index % 100 === 50 ? 'changed' : word)), 'x', 'end'];
+    const alignment = align(left, right);
+    expect(alignment.matched).toBe(1200 - 12 + 1);
+    expect(align(['a', null, 'c'], ['a', 'b', 'c']).rightRegions).toEqual([['b']]);
+  });
+});
