@@ -32,8 +32,9 @@ export function historyId(seed: number, index: number): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 24)}00000000`;
 }
 
+/** The history id with another tail: unique per (seed, index) too, so every row joins its own metrics row. */
 function correlationId(seed: number, index: number): string {
-  return historyId(seed, index).replace(/^.{8}/, 'c0ffee00');
+  return historyId(seed, index).replace(/0{8}$/, 'c0ffee00');
 }
 
 /**
