@@ -1,7 +1,7 @@
 import { createDataSourceOptions, type DatabaseHandle } from '@llm-metrics/db/connection';
-import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
@@ -12,6 +12,7 @@ import { SlidingWindowThrottlerStorage } from './auth/sliding-window.storage';
 import { AuthModule } from './auth/auth.module';
 import { ThrottlerByKeyGuard } from './auth/throttler-by-key.guard';
 import { ApiExceptionFilter } from './common/api-exception.filter';
+import { InFlightInterceptor } from './common/in-flight.interceptor';
 import { assignRequestId } from './common/request-id';
 import type { ApiConfig } from './config';
 import { ExtractionRunsModule } from './extraction-runs/extraction-runs.module';
@@ -25,6 +26,9 @@ import { PatternsModule } from './patterns/patterns.module';
 
 const DATABASE_HANDLE = Symbol('DATABASE_HANDLE');
 
+/** How long shutdown waits for running handlers (under Docker's and Kubernetes' default grace periods). */
+const DRAIN_MS = 8_000;
+
 export interface AppModuleOptions {
   /** The server opened at boot (`DATABASE_URL` or the embedded one); the module closes it on shutdown. */
   readonly database: DatabaseHandle;
@@ -34,9 +38,12 @@ export interface AppModuleOptions {
 
 @Module({})
 export class AppModule implements OnApplicationShutdown {
+  private readonly logger = new Logger(AppModule.name);
+
   constructor(
     private readonly dataSource: DataSource,
     @Inject(DATABASE_HANDLE) private readonly database: DatabaseHandle,
+    private readonly inFlight: InFlightInterceptor,
   ) {}
 
   static forRoot({ database, config }: AppModuleOptions): DynamicModule {
@@ -80,15 +87,21 @@ export class AppModule implements OnApplicationShutdown {
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_GUARD, useClass: ThrottlerByKeyGuard },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        InFlightInterceptor,
+        { provide: APP_INTERCEPTOR, useExisting: InFlightInterceptor },
       ],
     };
   }
 
   /**
    * Nest shuts the root module down before the global TypeORM module, so the pool is closed here
-   * first: stopping an embedded server under open connections would make them fail noisily.
+   * first: stopping an embedded server under open connections would make them fail noisily. The HTTP
+   * server is closed by now; handlers whose clients left are let finish first (up to DRAIN_MS).
    */
   async onApplicationShutdown(): Promise<void> {
+    if (!(await this.inFlight.drained(DRAIN_MS))) {
+      this.logger.warn(`Requests still running after ${DRAIN_MS} ms of shutdown: closing the database under them`);
+    }
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
     await this.database.close();
   }
