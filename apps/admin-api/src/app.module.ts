@@ -100,7 +100,9 @@ export class AppModule implements OnApplicationShutdown {
    */
   async onApplicationShutdown(): Promise<void> {
     if (!(await this.inFlight.drained(DRAIN_MS))) {
-      this.logger.warn(`Requests still running after ${DRAIN_MS} ms of shutdown: closing the database under them`);
+      this.logger.warn(
+        `Requests still running after ${DRAIN_MS} ms of shutdown: closing the database under them`,
+      );
     }
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
     await this.database.close();
