@@ -165,6 +165,20 @@ function upsertBuckets(table: 'llm_metrics_hourly' | 'llm_metrics_daily', width:
       ${BUCKET_SUMS.map(([column]) => `${column} = r.${column} + EXCLUDED.${column}`).join(',\n      ')}`;
 }
 
+/** The end of a fold: move watermark `$1` to the last row of `batch`, and count the batch's rows. */
+const ADVANCE_WATERMARK = `
+  last_row AS (
+    SELECT insert_xid, id FROM batch ORDER BY insert_xid DESC, id DESC LIMIT 1
+  ),
+  advanced AS (
+    UPDATE llm_rollup_state s
+    SET watermark_xid = l.insert_xid, watermark_id = l.id, refreshed_at = now()
+    FROM last_row l
+    WHERE s.name = $1
+  )
+  SELECT count(*)::integer AS rows FROM batch
+`;
+
 /**
  * One batch in one statement: lock the watermark, take the next final rows above it in key order,
  * upsert their hourly and daily buckets and histogram bins, move the watermark to the last row taken.
@@ -195,17 +209,7 @@ const FOLD_BATCH_SQL = `
     ON CONFLICT ON CONSTRAINT llm_metrics_hourly_latency_pkey DO UPDATE SET
       generations = h.generations + EXCLUDED.generations
   ),
-  last_row AS (
-    SELECT insert_xid, id FROM batch ORDER BY insert_xid DESC, id DESC LIMIT 1
-  ),
-  advanced AS (
-    UPDATE llm_rollup_state s
-    SET watermark_xid = l.insert_xid, watermark_id = l.id, refreshed_at = now()
-    FROM last_row l
-    WHERE s.name = $1
-  )
-  SELECT count(*)::integer AS rows FROM batch
-`;
+  ${ADVANCE_WATERMARK}`;
 
 /** FOLD_BATCH_SQL for history: the same watermark discipline, one bucket table. */
 const FOLD_HISTORY_BATCH_SQL = `
@@ -234,17 +238,7 @@ const FOLD_HISTORY_BATCH_SQL = `
       quality_score_count = r.quality_score_count + EXCLUDED.quality_score_count,
       validation_passed_count = r.validation_passed_count + EXCLUDED.validation_passed_count
   ),
-  last_row AS (
-    SELECT insert_xid, id FROM batch ORDER BY insert_xid DESC, id DESC LIMIT 1
-  ),
-  advanced AS (
-    UPDATE llm_rollup_state s
-    SET watermark_xid = l.insert_xid, watermark_id = l.id, refreshed_at = now()
-    FROM last_row l
-    WHERE s.name = $1
-  )
-  SELECT count(*)::integer AS rows FROM batch
-`;
+  ${ADVANCE_WATERMARK}`;
 
 export interface CostCorrection {
   readonly id: string;

@@ -1,15 +1,7 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiCreatedResponse,
-  ApiExtraModels,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  getSchemaPath,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireAccess } from '../auth/access';
+import { ApiBatchBody } from '../common/api-batch-body.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { MAX_BATCH_ITEMS } from '../common/batch-body';
 import { UuidParam } from '../common/params';
@@ -24,7 +16,6 @@ import { GenerationsService } from './generations.service';
 
 @ApiTags('Generations')
 @ApiBearerAuth()
-@ApiExtraModels(GenerationInputDto)
 @Controller('api/v1/generations')
 export class GenerationsController {
   constructor(private readonly generations: GenerationsService) {}
@@ -37,14 +28,7 @@ export class GenerationsController {
       'Validated, derived and priced exactly as the collector does. On any invalid item nothing is ' +
       'written and the 400 lists each offending field by its path (`3.tokens_input`).',
   })
-  @ApiBody({
-    schema: {
-      oneOf: [
-        { $ref: getSchemaPath(GenerationInputDto) },
-        { type: 'array', maxItems: MAX_BATCH_ITEMS, items: { $ref: getSchemaPath(GenerationInputDto) } },
-      ],
-    },
-  })
+  @ApiBatchBody(GenerationInputDto)
   @ApiCreatedResponse({ type: RecordedGenerationsDto })
   @ApiErrors(400, 401, 403, 409, 413)
   record(@Body() body: unknown): Promise<RecordedGenerationsDto> {

@@ -1,15 +1,7 @@
 import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiCreatedResponse,
-  ApiExtraModels,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  getSchemaPath,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireAccess } from '../auth/access';
+import { ApiBatchBody } from '../common/api-batch-body.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { MAX_BATCH_ITEMS } from '../common/batch-body';
 import { UuidParam } from '../common/params';
@@ -25,7 +17,6 @@ import { HistoryService } from './history.service';
 
 @ApiTags('History')
 @ApiBearerAuth()
-@ApiExtraModels(HistoryInputDto)
 @Controller('api/v1/history')
 export class HistoryController {
   constructor(private readonly history: HistoryService) {}
@@ -36,14 +27,7 @@ export class HistoryController {
     summary: `Record one history row or an array of up to ${MAX_BATCH_ITEMS}, all or nothing`,
     description: 'For generations whose metrics row is recorded apart; they join on correlation_id.',
   })
-  @ApiBody({
-    schema: {
-      oneOf: [
-        { $ref: getSchemaPath(HistoryInputDto) },
-        { type: 'array', maxItems: MAX_BATCH_ITEMS, items: { $ref: getSchemaPath(HistoryInputDto) } },
-      ],
-    },
-  })
+  @ApiBatchBody(HistoryInputDto)
   @ApiCreatedResponse({ type: RecordedHistoriesDto })
   @ApiErrors(400, 401, 403, 413)
   record(@Body() body: unknown): Promise<RecordedHistoriesDto> {
