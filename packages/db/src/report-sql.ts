@@ -1,7 +1,16 @@
 /**
  * The statements behind `src/reports.ts` (its doc comment explains the three disjoint parts every
  * answer is made of). Constant text: group-by fields and ranges reach them as bound parameters.
+ * Each has a name, under which it is prepared once per connection (its parse costs about as much
+ * as its execution).
  */
+import { HISTORY_ROLLUP_NAME, ROLLUP_NAME } from './rollups';
+
+/** A report statement and the name it is prepared under. */
+export interface ReportStatement {
+  readonly name: string;
+  readonly text: string;
+}
 
 /** Hours are UTC hours whatever the session's time zone: `date_bin` from a UTC origin. */
 const ORIGIN = `TIMESTAMPTZ '2000-01-01 00:00:00+00'`;
@@ -29,6 +38,16 @@ const RANGE_CTES = `
     UNION ALL
     SELECT t.* FROM tail t WHERE t.created_at >= $3 AND t.created_at < $4
   )`;
+
+/**
+ * Whether the watermark parameters are the rollups' watermarks in the statement's own snapshot: the
+ * caller may pass the ones it saw last, and must run the report again when this says false (a
+ * refresh moved them, and rows above the old watermark may be in the buckets already).
+ */
+const AT_METRICS_WATERMARK = `(SELECT watermark_xid = $12::bigint AND watermark_id = $13::uuid
+  FROM llm_rollup_state WHERE name = '${ROLLUP_NAME}')`;
+const AT_BOTH_WATERMARKS = `${AT_METRICS_WATERMARK} AND (SELECT watermark_xid = $18::bigint AND
+  watermark_id = $19::uuid FROM llm_rollup_state WHERE name = '${HISTORY_ROLLUP_NAME}')`;
 
 /** The grouping keys of a row of `facts`/`hist` (columns `at`, `tier`, …). */
 const GROUP_KEYS = `
@@ -69,17 +88,21 @@ const FACTS_CTE = `
     FROM raw
   )`;
 
-export const COST_SQL = `
+export const COST_REPORT: ReportStatement = {
+  name: 'llm_report_cost_v1',
+  text: `
   WITH ${RANGE_CTES}, ${FACTS_CTE}
   SELECT ${GROUP_KEYS},
          sum(generations) AS generations, sum(tokens_input) AS tokens_input,
          sum(tokens_output) AS tokens_output, sum(tokens_total) AS tokens_total,
          sum(tokens_cached_input) AS tokens_cached_input, sum(tokens_cache_write) AS tokens_cache_write,
          sum(tokens_reasoning) AS tokens_reasoning, sum(cost_usd) AS total_cost,
-         sum(unpriced) AS unpriced, (sum(latency_ms_sum) / sum(generations))::double precision AS avg_latency
+         sum(unpriced) AS unpriced, (sum(latency_ms_sum) / sum(generations))::double precision AS avg_latency,
+         ${AT_METRICS_WATERMARK} AS at_watermarks
   FROM facts
   GROUP BY 1, 2, 3, 4, 5
-  ORDER BY total_cost DESC, 1, 2, 3, 4, 5`;
+  ORDER BY total_cost DESC, 1, 2, 3, 4, 5`,
+};
 
 /**
  * History rows of `[from, to)` from the history rollup, with the same three disjoint parts as `facts`:
@@ -127,7 +150,7 @@ const HISTORY_THROUGH_METRICS_CTES = `
   )`;
 
 /** The quality report with its history rows from `historyCtes` (a CTE `history` of summable rows). */
-function qualitySql(historyCtes: string): string {
+function qualitySql(historyCtes: string, atWatermarks: string): string {
   return `
   WITH ${RANGE_CTES}, ${FACTS_CTE},
   metrics AS (
@@ -153,7 +176,7 @@ function qualitySql(historyCtes: string): string {
          m.syntax_valid_rate::double precision, m.onex_compliant_rate::double precision,
          m.type_hints_rate::double precision, m.truncation_rate::double precision,
          coalesce(h.history_rows, 0) AS history_rows, h.avg_quality_score::double precision,
-         h.validation_pass_rate::double precision
+         h.validation_pass_rate::double precision, ${atWatermarks} AS at_watermarks
   FROM metrics m
   LEFT JOIN history_groups h
     ON  h.tier IS NOT DISTINCT FROM m.tier AND h.model_used IS NOT DISTINCT FROM m.model_used
@@ -163,9 +186,15 @@ function qualitySql(historyCtes: string): string {
 }
 
 /** Grouped by `node_type` and/or `day` only: history from its rollup (`$18`/`$19` its watermark). */
-export const QUALITY_SQL = qualitySql(HISTORY_FROM_ROLLUP_CTES);
+export const QUALITY_REPORT: ReportStatement = {
+  name: 'llm_report_quality_v1',
+  text: qualitySql(HISTORY_FROM_ROLLUP_CTES, AT_BOTH_WATERMARKS),
+};
 /** Grouped by tier, model or service: history through the metrics rows, raw. */
-export const QUALITY_BY_METRICS_GROUP_SQL = qualitySql(HISTORY_THROUGH_METRICS_CTES);
+export const QUALITY_BY_METRICS_GROUP_REPORT: ReportStatement = {
+  name: 'llm_report_quality_by_metrics_v1',
+  text: qualitySql(HISTORY_THROUGH_METRICS_CTES, AT_METRICS_WATERMARK),
+};
 
 /**
  * `percentile_cont(p)` interpolates between the values of 1-based ranks floor(h) + 1 and
@@ -179,7 +208,9 @@ function percentileColumn(fraction: '0.50' | '0.95' | '0.99', name: string): str
       * (${binAt(`ceil(${h}) + 1`)} - ${binAt(`floor(${h}) + 1`)}) AS ${name}`;
 }
 
-export const LATENCY_SQL = `
+export const LATENCY_REPORT: ReportStatement = {
+  name: 'llm_report_latency_v1',
+  text: `
   WITH ${RANGE_CTES},
   hist AS (
     SELECT r.bucket_start AS at, r.tier, r.model_used, r.node_type, r.service_name, r.bin, r.generations
@@ -204,7 +235,9 @@ export const LATENCY_SQL = `
   SELECT tier, model_used, node_type, service_name, day, max(total) AS generations,
          ${percentileColumn('0.50', 'p50_latency_ms')},
          ${percentileColumn('0.95', 'p95_latency_ms')},
-         ${percentileColumn('0.99', 'p99_latency_ms')}
+         ${percentileColumn('0.99', 'p99_latency_ms')},
+         ${AT_METRICS_WATERMARK} AS at_watermarks
   FROM cumulative
   GROUP BY 1, 2, 3, 4, 5
-  ORDER BY 1, 2, 3, 4, 5`;
+  ORDER BY 1, 2, 3, 4, 5`,
+};

@@ -1,5 +1,11 @@
-import type { DataSource } from 'typeorm';
-import { COST_SQL, LATENCY_SQL, QUALITY_BY_METRICS_GROUP_SQL, QUALITY_SQL } from './report-sql';
+import type { DataSource, EntityManager } from 'typeorm';
+import {
+  COST_REPORT,
+  LATENCY_REPORT,
+  QUALITY_BY_METRICS_GROUP_REPORT,
+  QUALITY_REPORT,
+  type ReportStatement,
+} from './report-sql';
 import { HISTORY_ROLLUP_NAME, ROLLUP_NAME } from './rollups';
 
 /**
@@ -94,7 +100,7 @@ export interface TopQualityGeneration {
 }
 
 export async function getCostReport(dataSource: DataSource, range: ReportRange): Promise<CostReportRow[]> {
-  const rows = await queryAtWatermarks(dataSource, COST_SQL, ({ metrics }) => [
+  const rows = await queryAtWatermarks(dataSource, COST_REPORT, ({ metrics }) => [
     ...rangeParameters(range),
     ...metrics,
     ...dayParameters(range),
@@ -118,7 +124,7 @@ export async function getLatencyReport(
   dataSource: DataSource,
   range: ReportRange,
 ): Promise<LatencyReportRow[]> {
-  const rows = await queryAtWatermarks(dataSource, LATENCY_SQL, ({ metrics }) => [
+  const rows = await queryAtWatermarks(dataSource, LATENCY_REPORT, ({ metrics }) => [
     ...rangeParameters(range),
     ...metrics,
   ]);
@@ -138,7 +144,7 @@ export async function getQualityReport(
   const historyFromRollup = (range.groupBy ?? []).every((field) => HISTORY_GROUP_FIELDS.includes(field));
   const rows = await queryAtWatermarks(
     dataSource,
-    historyFromRollup ? QUALITY_SQL : QUALITY_BY_METRICS_GROUP_SQL,
+    historyFromRollup ? QUALITY_REPORT : QUALITY_BY_METRICS_GROUP_REPORT,
     ({ metrics, history }) => [
       ...rangeParameters(range),
       ...metrics,
@@ -210,31 +216,77 @@ interface Watermarks {
   readonly history: readonly [string, string];
 }
 
+/** The rollups' watermarks each data source's reports saw last (they move only when a refresh commits). */
+const lastWatermarks = new WeakMap<DataSource, Watermarks>();
+
+/** Pooled connections that prepare report statements with custom plans only (see `runPrepared`). */
+const customPlanSessions = new WeakSet<object>();
+
 /**
- * Runs a report with the watermarks as constants (so the planner walks the watermark index for the
- * few rows above them) in one REPEATABLE READ snapshot: the buckets read and the watermarks agree
- * even when a refresh commits in between.
+ * Runs a report with the watermarks as constants, so the planner walks the watermark index for the
+ * few rows above them. The buckets read and the watermarks must agree: the statement checks, in its
+ * own snapshot, that the watermarks it was given (the last ones seen) are the rollups' current ones.
+ * That one prepared statement answers almost every report; when the check fails (a refresh moved a
+ * watermark) or cannot tell (no rows), the report is run again in one REPEATABLE READ snapshot that
+ * reads the watermarks first.
  */
-function queryAtWatermarks(
+async function queryAtWatermarks(
   dataSource: DataSource,
-  sql: string,
+  statement: ReportStatement,
   parameters: (watermarks: Watermarks) => unknown[],
 ): Promise<RawRow[]> {
+  const known = lastWatermarks.get(dataSource);
+  if (known !== undefined) {
+    const rows = await runPrepared(dataSource, statement, parameters(known));
+    if (rows.length > 0 && rows.every((row) => row.at_watermarks === true)) return rows;
+  }
   return dataSource.transaction('REPEATABLE READ', async (manager) => {
-    const rows = await manager.query<{ name: string; watermark_xid: string; watermark_id: string }[]>(
-      `SELECT name, watermark_xid, watermark_id FROM llm_rollup_state WHERE name IN ($1, $2)`,
-      [ROLLUP_NAME, HISTORY_ROLLUP_NAME],
-    );
-    const watermark = (name: string): readonly [string, string] => {
-      const row = rows.find((candidate) => candidate.name === name);
-      if (row === undefined) throw new Error(`llm_rollup_state has no ${name} row: migrate the database`);
-      return [row.watermark_xid, row.watermark_id];
-    };
-    return manager.query<RawRow[]>(
-      sql,
-      parameters({ metrics: watermark(ROLLUP_NAME), history: watermark(HISTORY_ROLLUP_NAME) }),
-    );
+    const watermarks = await readWatermarks(manager);
+    lastWatermarks.set(dataSource, watermarks);
+    return manager.query<RawRow[]>(statement.text, parameters(watermarks));
   });
+}
+
+/**
+ * The statement, prepared under its name on the pooled connection the first time it runs there.
+ * Its plan must stay custom: a generic plan cannot see the watermark, would estimate a third of the
+ * table above it and scan every partition (`plan_cache_mode` only affects prepared statements, and
+ * the rest of the code prepares none).
+ */
+async function runPrepared(
+  dataSource: DataSource,
+  { name, text }: ReportStatement,
+  values: unknown[],
+): Promise<RawRow[]> {
+  const runner = dataSource.createQueryRunner();
+  try {
+    const client = (await runner.connect()) as PreparingClient;
+    if (!customPlanSessions.has(client)) {
+      await client.query('SET plan_cache_mode = force_custom_plan');
+      customPlanSessions.add(client);
+    }
+    return (await client.query({ name, text, values })).rows;
+  } finally {
+    await runner.release();
+  }
+}
+
+/** What `runPrepared` needs of the pg client under a TypeORM query runner. */
+interface PreparingClient {
+  query(config: string | { name: string; text: string; values: unknown[] }): Promise<{ rows: RawRow[] }>;
+}
+
+async function readWatermarks(manager: EntityManager): Promise<Watermarks> {
+  const rows = await manager.query<{ name: string; watermark_xid: string; watermark_id: string }[]>(
+    `SELECT name, watermark_xid, watermark_id FROM llm_rollup_state WHERE name IN ($1, $2)`,
+    [ROLLUP_NAME, HISTORY_ROLLUP_NAME],
+  );
+  const watermark = (name: string): readonly [string, string] => {
+    const row = rows.find((candidate) => candidate.name === name);
+    if (row === undefined) throw new Error(`llm_rollup_state has no ${name} row: migrate the database`);
+    return [row.watermark_xid, row.watermark_id];
+  };
+  return { metrics: watermark(ROLLUP_NAME), history: watermark(HISTORY_ROLLUP_NAME) };
 }
 
 /** `$14`…`$17`: the whole UTC days inside the whole hours, and the whole hours outside them. */
