@@ -1,6 +1,6 @@
 /**
  * The jest settings every package shares. swc compiles TypeScript (with the legacy decorators and
- * metadata TypeORM and NestJS need) and the ESM-only NestJS 12 packages, which jest's CommonJS
+ * metadata TypeORM and NestJS need) and the ESM-only packages (ESM_PACKAGES), which jest's CommonJS
  * runtime cannot load as they are.
  *
  * Dynamic `import()` stays native by default: the db package's global setup loads the ESM-only
@@ -12,6 +12,13 @@
  * @param {{ globalSetup?: string, globalTeardown?: string }} harness
  * @param {{ requireDynamicImports?: boolean }} [options]
  */
+/**
+ * The ESM-only packages tests load: NestJS 12 (the @nestjs scope), and what Fastify's middleware
+ * engine (path-to-regexp 9) and static files (content-disposition 3, for the API docs' assets) use.
+ * Matched in pnpm's store (`.pnpm/<name>@<version>`, scopes as `@scope+name`) and in node_modules.
+ */
+const ESM_PACKAGES = ['@nestjs[+/]', 'path-to-regexp[@/]', 'content-disposition[@/]'];
+
 module.exports = function jestConfig(harness, { requireDynamicImports = false } = {}) {
   const swc = [
     '@swc/jest',
@@ -28,7 +35,7 @@ module.exports = function jestConfig(harness, { requireDynamicImports = false } 
     testEnvironment: 'node',
     testMatch: ['<rootDir>/test/**/*.spec.ts'],
     transform: { '^.+\\.(t|m?j)s$': swc },
-    transformIgnorePatterns: ['/node_modules/(?!.*@nestjs[+/])', '/packages/db/dist/'],
+    transformIgnorePatterns: [`/node_modules/(?!.*(${ESM_PACKAGES.join('|')}))`, '/packages/db/dist/'],
     testTimeout: 30_000,
     ...harness,
   };

@@ -151,7 +151,7 @@ async function main(): Promise<void> {
         adminApiKey: KEY,
         logLevel: 'silent' as const,
         rateLimitPerMinute: 1_000_000_000,
-        bodyLimit: '50mb',
+        bodyLimitBytes: 50 * 1024 * 1024,
         migrateOnStart: false,
       },
     };

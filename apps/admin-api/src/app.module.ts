@@ -4,7 +4,6 @@ import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { LoggerModule } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { ApiKeyGuard } from './auth/api-key.guard';
@@ -13,7 +12,6 @@ import { AuthModule } from './auth/auth.module';
 import { ThrottlerByKeyGuard } from './auth/throttler-by-key.guard';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { InFlightInterceptor } from './common/in-flight.interceptor';
-import { assignRequestId } from './common/request-id';
 import type { ApiConfig } from './config';
 import { ExtractionRunsModule } from './extraction-runs/extraction-runs.module';
 import { GenerationsModule } from './generations/generations.module';
@@ -56,14 +54,6 @@ export class AppModule implements OnApplicationShutdown {
           ignoreEnvFile: true,
           ignoreEnvVars: true,
           load: [() => config],
-        }),
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            genReqId: assignRequestId,
-            // Keys and sessions never reach the log.
-            redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'],
-          },
         }),
         ThrottlerModule.forRoot({
           throttlers: [{ ttl: 60_000, limit: config.rateLimitPerMinute }],

@@ -35,6 +35,8 @@ export const apiEnvSchema = z.object({
     .string()
     .regex(/^\d+(b|kb|mb)$/, { error: 'must be a size such as 512kb or 10mb' })
     .default('10mb')
+    .transform(toBytes)
+    .refine(Number.isSafeInteger, { error: 'must be a size such as 512kb or 10mb' })
     .describe('Largest request body accepted'),
   MIGRATE_ON_START: z
     .enum(['true', 'false'], { error: 'must be true or false' })
@@ -48,7 +50,8 @@ export interface ApiConfig {
   readonly adminApiKey: string | undefined;
   readonly logLevel: LogLevel;
   readonly rateLimitPerMinute: number;
-  readonly bodyLimit: string;
+  /** `BODY_LIMIT` in bytes. */
+  readonly bodyLimitBytes: number;
   readonly migrateOnStart: boolean;
 }
 
@@ -60,7 +63,15 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     adminApiKey: parsed.ADMIN_API_KEY,
     logLevel: parsed.LOG_LEVEL,
     rateLimitPerMinute: parsed.RATE_LIMIT_PER_MINUTE,
-    bodyLimit: parsed.BODY_LIMIT,
+    bodyLimitBytes: parsed.BODY_LIMIT,
     migrateOnStart: parsed.MIGRATE_ON_START,
   };
+}
+
+const BYTES_PER_UNIT = { b: 1, kb: 1024, mb: 1024 * 1024 } as const;
+
+/** `512kb` → 524288 (the format is checked before). */
+function toBytes(size: string): number {
+  const [, count = '', unit = 'b'] = /^(\d+)(b|kb|mb)$/.exec(size) ?? [];
+  return Number(count) * BYTES_PER_UNIT[unit as keyof typeof BYTES_PER_UNIT];
 }

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { describeDatabaseUrl, loadDatabaseConfig } from '@llm-metrics/db/config';
 import { type DatabaseHandle, openDatabase } from '@llm-metrics/db/connection';
 import { DbError } from '@llm-metrics/db/errors';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { parseArgs } from 'node:util';
 import { type ApiConfig, loadApiConfig } from './config';
 import { adminKeyFileOf, loadOrCreateAdminKey } from './startup/admin-key';
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   // Loaded once the configuration is known to be good: a bad value stops the boot without waiting for Nest.
   const { createApp, DOCS_PATH } = await import('./create-app.js');
   const database = await openDatabase(databaseConfig);
-  let app: NestExpressApplication;
+  let app: NestFastifyApplication;
   let prepared: Prepared;
   try {
     prepared = await prepareDatabase(database, { demo, migrate: config.migrateOnStart });

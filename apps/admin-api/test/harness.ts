@@ -1,7 +1,7 @@
 import { afterAll, beforeAll } from '@jest/globals';
 import type { ApiKeyRole } from '@llm-metrics/db/entities';
 import { createTestDatabase, type TestDatabase } from '@llm-metrics/db/testing';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
@@ -16,12 +16,12 @@ export const TEST_CONFIG: ApiConfig = {
   adminApiKey: TEST_ADMIN_KEY,
   logLevel: 'silent',
   rateLimitPerMinute: 1_000_000,
-  bodyLimit: '10mb',
+  bodyLimitBytes: 10 * 1024 * 1024,
   migrateOnStart: false,
 };
 
 export interface TestApp {
-  readonly app: NestExpressApplication;
+  readonly app: NestFastifyApplication;
   /** A supertest agent on the app, without a key. */
   readonly http: TestAgent;
   /** The app's own DataSource on the test database, to arrange and inspect rows. */
@@ -36,7 +36,7 @@ export interface TestApp {
  */
 export function useTestApp(config: Partial<ApiConfig> = {}): TestApp {
   let database: TestDatabase | undefined;
-  let app: NestExpressApplication | undefined;
+  let app: NestFastifyApplication | undefined;
   const keys = new Map<ApiKeyRole, Promise<string>>();
 
   beforeAll(async () => {
@@ -47,13 +47,14 @@ export function useTestApp(config: Partial<ApiConfig> = {}): TestApp {
       config: { ...TEST_CONFIG, ...config },
     });
     await app.init();
+    await app.getHttpAdapter().getInstance().ready();
   });
   afterAll(async () => {
     await app?.close();
     await database?.drop();
   });
 
-  const started = (): NestExpressApplication => {
+  const started = (): NestFastifyApplication => {
     if (app === undefined) throw new Error('useTestApp(): the app exists only inside tests');
     return app;
   };

@@ -124,6 +124,7 @@ describe('the server process', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const url = `http://127.0.0.1:${port}`;
     const keys = [adminKey, 'an-unknown-key-that-must-not-be-logged'];
+    let refusedId: string | null | undefined;
     try {
       for (let attempt = 0; attempt < 300 && !output.includes('Press Ctrl-C'); attempt += 1) {
         await new Promise((resolve) => setTimeout(resolve, 100));
@@ -148,14 +149,22 @@ describe('the server process', () => {
       expect((await fetch(`${url}/api/v1/tiers`, { headers: { 'X-API-Key': key } })).status).toBe(200);
       const refused = await fetch(`${url}/api/v1/tiers`, { headers: { Authorization: `Bearer ${keys[1]}` } });
       expect(refused.status).toBe(401);
+      refusedId = refused.headers.get('x-request-id');
       await new Promise((resolve) => setTimeout(resolve, 300));
     } finally {
       child.kill('SIGINT');
     }
     expect(await exited).not.toBe(1);
-    // The requests were logged (with the request id), the keys were not.
-    expect(output).toContain('"url":"/api/v1/tiers"');
-    expect(output).toMatch(/"authorization":"\[Redacted\]"/);
+    // The requests were logged with their request ids (the one echoed to the client among them); the
+    // keys and their headers were not.
+    const requestLines = output
+      .split('\n')
+      .filter((line) => line.includes('"msg":"request completed"'))
+      .map((line) => JSON.parse(line) as { request_id?: string; req?: { url?: string } });
+    expect(requestLines.filter((line) => line.req?.url === '/api/v1/tiers')).toHaveLength(3);
+    expect(requestLines.map((line) => line.request_id)).toContain(refusedId);
+    const logLines = output.split('\n').filter((line) => line.startsWith('{'));
+    expect(logLines.join('\n').toLowerCase()).not.toContain('authorization');
     for (const secret of keys) expect(output).not.toContain(secret);
   }, 60_000);
 });

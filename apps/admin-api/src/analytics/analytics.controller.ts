@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { RequireAccess } from '../auth/access';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { toCsv, wantsCsv } from '../common/csv';
@@ -30,9 +30,9 @@ export class AnalyticsController {
   async cost(
     @Query() query: ReportQueryDto,
     @Headers('accept') accept: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<object | string> {
-    return respond(await this.analytics.cost(query), accept, response);
+    return respond(await this.analytics.cost(query), accept, reply);
   }
 
   @Get('latency')
@@ -42,9 +42,9 @@ export class AnalyticsController {
   async latency(
     @Query() query: ReportQueryDto,
     @Headers('accept') accept: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<object | string> {
-    return respond(await this.analytics.latency(query), accept, response);
+    return respond(await this.analytics.latency(query), accept, reply);
   }
 
   @Get('quality')
@@ -54,9 +54,9 @@ export class AnalyticsController {
   async quality(
     @Query() query: ReportQueryDto,
     @Headers('accept') accept: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<object | string> {
-    return respond(await this.analytics.quality(query), accept, response);
+    return respond(await this.analytics.quality(query), accept, reply);
   }
 
   @Get('top-generations')
@@ -68,18 +68,18 @@ export class AnalyticsController {
   async topGenerations(
     @Query() query: TopGenerationsQueryDto,
     @Headers('accept') accept: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<object | string> {
-    return respond(await this.analytics.topGenerations(query), accept, response);
+    return respond(await this.analytics.topGenerations(query), accept, reply);
   }
 }
 
 function respond<Row extends object>(
   { columns, ...report }: Report<Row>,
   accept: string | undefined,
-  response: Response,
+  reply: FastifyReply,
 ): object | string {
   if (!wantsCsv(accept)) return report;
-  response.type('text/csv; charset=utf-8');
+  void reply.type('text/csv; charset=utf-8');
   return toCsv(columns as (keyof Row & string)[], report.data);
 }

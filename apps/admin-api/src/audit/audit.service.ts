@@ -1,9 +1,8 @@
 import { LlmAuditLog } from '@llm-metrics/db/entities';
 import { type ExecutionContext, Injectable, createParamDecorator } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { EntityManager } from 'typeorm';
 import { actorOf } from '../auth/access';
-import { requestIdOf } from '../common/request-id';
 
 /** Who is making a change and in which request: what every audit entry records. */
 export interface ChangeContext {
@@ -14,9 +13,9 @@ export interface ChangeContext {
 /** The {@link ChangeContext} of the current request (routes that need a key only). */
 export const CurrentChange = createParamDecorator(
   (_data: unknown, context: ExecutionContext): ChangeContext => {
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (request.principal === undefined) throw new Error('CurrentChange used on a public route');
-    return { actor: actorOf(request.principal), request_id: requestIdOf(request) };
+    return { actor: actorOf(request.principal), request_id: request.id };
   },
 );
 

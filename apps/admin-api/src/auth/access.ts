@@ -1,6 +1,6 @@
 import type { ApiKeyRole } from '@llm-metrics/db/entities';
 import { type ExecutionContext, SetMetadata, createParamDecorator } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 
 /**
  * What a route needs: `viewer` (reads; viewers and admins), `ingest` (writes generations, history and
@@ -33,8 +33,8 @@ export interface Principal {
   readonly role: ApiKeyRole;
 }
 
-declare module 'http' {
-  interface IncomingMessage {
+declare module 'fastify' {
+  interface FastifyRequest {
     principal?: Principal;
   }
 }
@@ -42,7 +42,7 @@ declare module 'http' {
 /** The caller of the current request; only on routes that need a key. */
 export const CurrentPrincipal = createParamDecorator(
   (_data: unknown, context: ExecutionContext): Principal => {
-    const { principal } = context.switchToHttp().getRequest<Request>();
+    const { principal } = context.switchToHttp().getRequest<FastifyRequest>();
     if (principal === undefined) throw new Error('CurrentPrincipal used on a public route');
     return principal;
   },

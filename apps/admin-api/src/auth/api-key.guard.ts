@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { ApiException } from '../common/api-error';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { ACCESS_METADATA, type Access, rolesAdmittedBy } from './access';
@@ -25,7 +25,7 @@ export class ApiKeyGuard implements CanActivate {
       ]) ?? 'admin';
     if (access === 'public') return true;
 
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
     const key = presentedKey(request);
     if (key === undefined) {
       throw new ApiException(401, 'An API key is required: Authorization: Bearer <key> or X-API-Key: <key>');
@@ -40,7 +40,7 @@ export class ApiKeyGuard implements CanActivate {
   }
 }
 
-function presentedKey(request: Request): string | undefined {
+function presentedKey(request: FastifyRequest): string | undefined {
   const authorization = request.headers.authorization;
   if (authorization !== undefined) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);

@@ -1,6 +1,6 @@
 import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 
 /**
  * Rate limits per API key when the request has one (it runs after {@link ApiKeyGuard}), otherwise per
@@ -10,7 +10,7 @@ import type { Request } from 'express';
 @Injectable()
 export class ThrottlerByKeyGuard extends ThrottlerGuard {
   protected override getTracker(request: Record<string, unknown>): Promise<string> {
-    const { principal, ip } = request as unknown as Request;
+    const { principal, ip } = request as unknown as FastifyRequest;
     if (principal !== undefined) return Promise.resolve(`key:${principal.id ?? principal.name}`);
     return Promise.resolve(`ip:${ip ?? 'unknown'}`);
   }

@@ -1,9 +1,8 @@
 import { DbError } from '@llm-metrics/db/errors';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFailedError } from 'typeorm';
 import { ApiException, type ApiErrorDto, ERROR_CODES, type FieldErrorDto } from './api-error';
-import { requestIdOf } from './request-id';
 
 /**
  * PostgreSQL errors that mean the input was wrong, not the server: a bound value the column or a
@@ -36,12 +35,12 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<Request>();
-    const response = http.getResponse<Response>();
-    const body: ApiErrorDto = { ...this.toBody(exception), request_id: requestIdOf(request) };
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const body: ApiErrorDto = { ...this.toBody(exception), request_id: request.id };
     if (body.status >= 500) this.logger.error({ err: exception, request_id: body.request_id }, body.message);
-    if (response.headersSent) return;
-    response.status(body.status).json(body);
+    if (reply.sent) return;
+    void reply.code(body.status).type('application/json; charset=utf-8').send(body);
   }
 
   private toBody(exception: unknown): Omit<ApiErrorDto, 'request_id'> {

@@ -1,18 +1,20 @@
+import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 
 /** An incoming X-Request-Id is kept when it is a plausible id, so calls can be traced across services. */
 const PLAUSIBLE_ID = /^[\w.:-]{1,100}$/;
 
-/** pino-http's `genReqId`: the caller's id or a new UUID, echoed in the response's X-Request-Id. */
-export function assignRequestId(request: IncomingMessage, response: ServerResponse): string {
+/** Fastify's `genReqId`: the caller's X-Request-Id when plausible, else a new UUID. */
+export function requestIdFor(request: IncomingMessage): string {
   const incoming = request.headers['x-request-id'];
-  const id = typeof incoming === 'string' && PLAUSIBLE_ID.test(incoming) ? incoming : randomUUID();
-  response.setHeader('X-Request-Id', id);
-  return id;
+  return typeof incoming === 'string' && PLAUSIBLE_ID.test(incoming) ? incoming : randomUUID();
 }
 
-/** The id {@link assignRequestId} gave the request. */
-export function requestIdOf(request: IncomingMessage): string {
-  return typeof request.id === 'string' ? request.id : '';
+/** Echoes the request id in every response's X-Request-Id, errors and 404s included. */
+export function echoRequestIds(fastify: FastifyInstance): void {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('X-Request-Id', request.id);
+    done();
+  });
 }

@@ -1,6 +1,6 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { RequireAccess } from '../auth/access';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { MetricsService } from './metrics.service';
@@ -21,9 +21,9 @@ export class MetricsController {
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text exposition format', type: String })
   @ApiErrors(401, 403)
-  async scrape(@Res({ passthrough: true }) response: Response): Promise<string> {
+  async scrape(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const body = await this.metrics.scrape();
-    response.type(this.metrics.contentType);
+    void reply.type(this.metrics.contentType);
     return body;
   }
 }

@@ -1,16 +1,12 @@
-import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
-import { HttpMetricsMiddleware } from './http-metrics.middleware';
+import { Module } from '@nestjs/common';
 import { MetricsController } from './metrics.controller';
 import { MetricsRegistry } from './metrics.registry';
 import { MetricsRepository } from './metrics.repository';
 import { MetricsService } from './metrics.service';
 
+/** `/metrics`; the HTTP series are fed by the hook `createApp` registers (`http-metrics.hook.ts`). */
 @Module({
   controllers: [MetricsController],
-  providers: [MetricsRegistry, MetricsRepository, MetricsService, HttpMetricsMiddleware],
+  providers: [MetricsRegistry, MetricsRepository, MetricsService],
 })
-export class MetricsModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware).forRoutes('*');
-  }
-}
+export class MetricsModule {}
