@@ -15,21 +15,28 @@ export interface ReportStatement {
 /** Hours are UTC hours whatever the session's time zone: `date_bin` from a UTC origin. */
 const ORIGIN = `TIMESTAMPTZ '2000-01-01 00:00:00+00'`;
 
+/** The snapshot's xmax: every row of a transaction from it on is invisible to the statement. */
+const SNAPSHOT_XMAX = `pg_snapshot_xmax(pg_current_snapshot())::text::bigint`;
+
 /**
  * `$1` from, `$2` to, `$3`/`$4` the whole UTC hours inside them, `$5` the end of the leading partial
  * hour, `$6` the start of the trailing one (see `rangeParameters`), `$7`… one boolean per
- * REPORT_GROUP_FIELDS entry, `$12`/`$13` the watermark. Constants, not expressions, so the planner
- * sees the real ranges.
+ * REPORT_GROUP_FIELDS entry, `$12`/`$13` the watermark.
  * `tail` is every row above the watermark (few: those since the last refresh, found through
- * idx_llm_metrics_insert_xid); `raw` is every raw row the buckets do not cover. The tails repeat the
- * watermark's first column as a plain `insert_xid >=` bound: the planner cannot estimate a row
- * comparison, guesses a third of the table and scans a large partition whole (120 ms instead of
- * 3 ms on 300k rows), while the plain bound is estimated from the column's statistics.
+ * idx_llm_metrics_insert_xid); `raw` is every raw row the buckets do not cover.
+ *
+ * The statements run with generic plans (planned once per connection, see `runPrepared`), so the
+ * planner estimates every bound without its value: a range bounded on both sides as narrow, one
+ * bounded on one side as a third of the table, which would scan a large partition whole (120 ms
+ * instead of 3 ms on 300k rows). So the tails bound `insert_xid` on both sides, by the watermark and
+ * by the snapshot's xmax (a no-op for the rows), besides the exact `(insert_xid, id)` comparison,
+ * which the planner cannot estimate at all.
  */
 const RANGE_CTES = `
   tail AS MATERIALIZED (
     SELECT m.* FROM llm_generation_metrics m
-    WHERE m.insert_xid >= $12::bigint AND (m.insert_xid, m.id) > ($12::bigint, $13::uuid)
+    WHERE m.insert_xid >= $12::bigint AND m.insert_xid < ${SNAPSHOT_XMAX}
+      AND (m.insert_xid, m.id) > ($12::bigint, $13::uuid)
   ),
   raw AS (
     SELECT m.* FROM llm_generation_metrics m WHERE m.created_at >= $1 AND m.created_at < $5
@@ -113,7 +120,8 @@ export const COST_REPORT: ReportStatement = {
 const HISTORY_FROM_ROLLUP_CTES = `
   history_tail AS MATERIALIZED (
     SELECT h.created_at, h.node_type, h.quality_score, h.validation_passed FROM llm_generation_history h
-    WHERE h.insert_xid >= $18::bigint AND (h.insert_xid, h.id) > ($18::bigint, $19::uuid)
+    WHERE h.insert_xid >= $18::bigint AND h.insert_xid < ${SNAPSHOT_XMAX}
+      AND (h.insert_xid, h.id) > ($18::bigint, $19::uuid)
   ),
   history_raw AS (
     SELECT h.created_at, h.node_type, h.quality_score, h.validation_passed FROM llm_generation_history h

@@ -219,11 +219,11 @@ interface Watermarks {
 /** The rollups' watermarks each data source's reports saw last (they move only when a refresh commits). */
 const lastWatermarks = new WeakMap<DataSource, Watermarks>();
 
-/** Pooled connections that prepare report statements with custom plans only (see `runPrepared`). */
-const customPlanSessions = new WeakSet<object>();
+/** Pooled connections whose prepared report statements keep their generic plans (see `runPrepared`). */
+const genericPlanSessions = new WeakSet<object>();
 
 /**
- * Runs a report with the watermarks as constants, so the planner walks the watermark index for the
+ * Runs a report with the watermarks as parameters, so the statement walks the watermark index for the
  * few rows above them. The buckets read and the watermarks must agree: the statement checks, in its
  * own snapshot, that the watermarks it was given (the last ones seen) are the rollups' current ones.
  * That one prepared statement answers almost every report; when the check fails (a refresh moved a
@@ -248,10 +248,11 @@ async function queryAtWatermarks(
 }
 
 /**
- * The statement, prepared under its name on the pooled connection the first time it runs there.
- * Its plan must stay custom: a generic plan cannot see the watermark, would estimate a third of the
- * table above it and scan every partition (`plan_cache_mode` only affects prepared statements, and
- * the rest of the code prepares none).
+ * The statement, prepared under its name on the pooled connection the first time it runs there, and
+ * planned once: its generic plan prunes partitions at run time and is robust to any parameter values
+ * (`report-sql.ts` bounds every range on both sides for it). Planning it per call (a custom plan,
+ * what PostgreSQL picks by itself after five calls) would cost twice its execution. `plan_cache_mode`
+ * only affects prepared statements, and the rest of the code prepares none.
  */
 async function runPrepared(
   dataSource: DataSource,
@@ -261,9 +262,9 @@ async function runPrepared(
   const runner = dataSource.createQueryRunner();
   try {
     const client = (await runner.connect()) as PreparingClient;
-    if (!customPlanSessions.has(client)) {
-      await client.query('SET plan_cache_mode = force_custom_plan');
-      customPlanSessions.add(client);
+    if (!genericPlanSessions.has(client)) {
+      await client.query('SET plan_cache_mode = force_generic_plan');
+      genericPlanSessions.add(client);
     }
     return (await client.query({ name, text, values })).rows;
   } finally {
