@@ -5,6 +5,7 @@
  * as its execution).
  */
 import { HISTORY_ROLLUP_NAME, ROLLUP_NAME } from './rollups';
+import { SNAPSHOT_XMAX_SQL } from './write-horizon';
 
 /** A report statement and the name it is prepared under. */
 export interface ReportStatement {
@@ -15,8 +16,15 @@ export interface ReportStatement {
 /** Hours are UTC hours whatever the session's time zone: `date_bin` from a UTC origin. */
 const ORIGIN = `TIMESTAMPTZ '2000-01-01 00:00:00+00'`;
 
-/** The snapshot's xmax: every row of a transaction from it on is invisible to the statement. */
-const SNAPSHOT_XMAX = `pg_snapshot_xmax(pg_current_snapshot())::text::bigint`;
+/**
+ * The rows of `alias` above the watermark in parameters `$xid`/`$id`, for a generic plan (see
+ * RANGE_CTES): the exact `(insert_xid, id)` comparison, which the planner cannot estimate, inside
+ * `insert_xid` bounded on both sides, by the watermark and by the snapshot's xmax (a no-op for the rows).
+ */
+function aboveWatermark(alias: string, xid: number, id: number): string {
+  return `${alias}.insert_xid >= $${xid}::bigint AND ${alias}.insert_xid < ${SNAPSHOT_XMAX_SQL}
+      AND (${alias}.insert_xid, ${alias}.id) > ($${xid}::bigint, $${id}::uuid)`;
+}
 
 /**
  * `$1` from, `$2` to, `$3`/`$4` the whole UTC hours inside them, `$5` the end of the leading partial
@@ -28,15 +36,12 @@ const SNAPSHOT_XMAX = `pg_snapshot_xmax(pg_current_snapshot())::text::bigint`;
  * The statements run with generic plans (planned once per connection, see `runPrepared`), so the
  * planner estimates every bound without its value: a range bounded on both sides as narrow, one
  * bounded on one side as a third of the table, which would scan a large partition whole (120 ms
- * instead of 3 ms on 300k rows). So the tails bound `insert_xid` on both sides, by the watermark and
- * by the snapshot's xmax (a no-op for the rows), besides the exact `(insert_xid, id)` comparison,
- * which the planner cannot estimate at all.
+ * instead of 3 ms on 300k rows). So the tails bound `insert_xid` on both sides (`aboveWatermark`).
  */
 const RANGE_CTES = `
   tail AS MATERIALIZED (
     SELECT m.* FROM llm_generation_metrics m
-    WHERE m.insert_xid >= $12::bigint AND m.insert_xid < ${SNAPSHOT_XMAX}
-      AND (m.insert_xid, m.id) > ($12::bigint, $13::uuid)
+    WHERE ${aboveWatermark('m', 12, 13)}
   ),
   raw AS (
     SELECT m.* FROM llm_generation_metrics m WHERE m.created_at >= $1 AND m.created_at < $5
@@ -120,8 +125,7 @@ export const COST_REPORT: ReportStatement = {
 const HISTORY_FROM_ROLLUP_CTES = `
   history_tail AS MATERIALIZED (
     SELECT h.created_at, h.node_type, h.quality_score, h.validation_passed FROM llm_generation_history h
-    WHERE h.insert_xid >= $18::bigint AND h.insert_xid < ${SNAPSHOT_XMAX}
-      AND (h.insert_xid, h.id) > ($18::bigint, $19::uuid)
+    WHERE ${aboveWatermark('h', 18, 19)}
   ),
   history_raw AS (
     SELECT h.created_at, h.node_type, h.quality_score, h.validation_passed FROM llm_generation_history h

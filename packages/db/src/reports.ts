@@ -249,10 +249,10 @@ async function queryAtWatermarks(
 
 /**
  * The statement, prepared under its name on the pooled connection the first time it runs there, and
- * planned once: its generic plan prunes partitions at run time and is robust to any parameter values
- * (`report-sql.ts` bounds every range on both sides for it). Planning it per call (a custom plan,
- * what PostgreSQL picks by itself after five calls) would cost twice its execution. `plan_cache_mode`
- * only affects prepared statements, and the rest of the code prepares none.
+ * planned once: its generic plan prunes partitions at run time, and `report-sql.ts` bounds every range
+ * on both sides so that the plan does not depend on the values. Planning it per call (a custom plan)
+ * would cost about twice its execution. `plan_cache_mode` only affects prepared statements, and the
+ * rest of the code prepares none.
  */
 async function runPrepared(
   dataSource: DataSource,

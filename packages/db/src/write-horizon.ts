@@ -10,8 +10,11 @@
  * visible (ended meanwhile, or hidden from a role without `pg_read_all_stats`) counts, which only holds
  * the horizon back, never moves it past a row still being written.
  */
+/** The statement snapshot's xmax: rows of every transaction from it on are invisible to the statement. */
+export const SNAPSHOT_XMAX_SQL = `pg_snapshot_xmax(pg_current_snapshot())::text::bigint`;
+
 export const WRITE_HORIZON_SQL = `least(
-    pg_snapshot_xmax(pg_current_snapshot())::text::bigint,
+    ${SNAPSHOT_XMAX_SQL},
     (SELECT min(x.xip::text::bigint)
      FROM pg_snapshot_xip(pg_current_snapshot()) AS x(xip)
      WHERE NOT EXISTS (
