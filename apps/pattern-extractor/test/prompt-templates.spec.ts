@@ -349,6 +349,27 @@ describe('learnBatch', () => {
     expect(start).toBe(prompts.length);
   });
 
+  test('what a miner that remembers nothing between rows learns: rows seen before are only counted', () => {
+    const generated = generateHistory({ seed: 9, rows: 600 });
+    // Every prompt twice more, later: masked alike, so the miner may count them without aligning.
+    const rows = [...generated, ...generated.slice(0, 300), ...generated.slice(0, 300)].map(
+      (each, index): PromptRow => ({ ...each, history_id: `r${index}` }),
+    );
+    const remembering = new PromptTemplateMiner();
+    const forgetting = new PromptTemplateMiner();
+    for (let start = 0; start < rows.length; start += 400) {
+      const batch = rows.slice(start, start + 400);
+      remembering.learnBatch(batch);
+      for (const each of batch) {
+        forgetting.importState(forgetting.exportState());
+        forgetting.learn(each);
+      }
+      expect(remembering.exportState()).toEqual(forgetting.exportState());
+    }
+    const counted = remembering.templates().reduce((sum, template) => sum + template.memberCount, 0);
+    expect(counted).toBe(rows.length);
+  });
+
   test('equal prompts of other partitions are matched on their own; an empty batch gives nothing', () => {
     const text = 'Write the handler for the shipping service.\nKeep it short and typed.';
     const prompts = [row(text, 0, 'create'), row(text, 1, 'update'), { ...row(text, 2), node_type: 'job' }];

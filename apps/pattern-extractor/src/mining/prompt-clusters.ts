@@ -168,6 +168,35 @@ export function sameShape(left: Cluster, right: Cluster): boolean {
   });
 }
 
+/**
+ * The variant of `merged` that the one row of `incoming` joined, when merging it into `current` left
+ * everything else as it was: the same shape, each old gap its own region. Then merging the same
+ * tokens into a cluster of this shape again only adds a member to that variant (`addMember`), so the
+ * miner can skip aligning and merging a row it has seen. Null when the merge did more.
+ */
+export function joinedVariant(current: Cluster, alignment: Alignment, merged: Cluster): number | null {
+  if (!sameShape(current, merged)) return null;
+  const identity = alignment.leftRegions.every((region, gap) => {
+    const part = region[0];
+    return region.length === 1 && typeof part === 'object' && part.gap === gap;
+  });
+  if (!identity) return null;
+  const joined = merged.variants.findIndex(
+    (variant, index) => variant.count !== (current.variants[index] as Variant).count,
+  );
+  return joined === -1 ? null : joined;
+}
+
+/**
+ * Counts one more row in a variant of `cluster`, as merging it would (`joinedVariant`). Only counts
+ * and examples change in place: they ride along, the shape everything is decided on stays put.
+ */
+export function addMember(cluster: Cluster, variantIndex: number, historyId: string): void {
+  const variant = cluster.variants[variantIndex] as Variant;
+  variant.count += 1;
+  if (variant.examples.length < MAX_EXAMPLES) variant.examples = [...variant.examples, historyId];
+}
+
 export function rowCluster(tokens: readonly string[], historyId: string): Cluster {
   return { items: [...tokens], variants: [{ values: [], count: 1, examples: [historyId] }] };
 }

@@ -24,8 +24,10 @@
 import { createHash } from 'node:crypto';
 import type { Alignment } from './prompt-alignment';
 import {
+  addMember,
   bestPlacement,
   type Cluster,
+  joinedVariant,
   MAX_EXAMPLES,
   mergeClusters,
   type Placement,
@@ -87,8 +89,14 @@ interface PartitionShape {
   version: number;
   /** Cluster indexes whose lookalike search found nothing at this version. */
   lookalikeFree: Set<number>;
-  /** Placements found at this version, by the row's tokens joined by spaces. */
-  placements: Map<string, Placement | null>;
+  /** What learning a row found at this version, by the row's tokens joined by spaces. */
+  placements: Map<string, RememberedPlacement>;
+}
+
+interface RememberedPlacement {
+  readonly placement: Placement | null;
+  /** The variant the row joined when learning it reshaped nothing (`joinedVariant`). */
+  joined: number | null;
 }
 
 /**
@@ -177,15 +185,15 @@ export class PromptTemplateMiner {
     const matched = new Map<string, string>();
     const fingerprint = rememberingFingerprints();
     return rows.map((row, index) => {
-      const kept = learned[index];
-      if (kept !== null && kept !== undefined && kept.shape.version === kept.version) {
-        return mergedFingerprint(row, kept.alignment, kept.merged, fingerprint);
-      }
       // A partition key is JSON: it holds no raw line break.
       const key = `${partitionKey(row)}\n${keys[index] as string}`;
       let match = matched.get(key);
       if (match === undefined) {
-        match = this.matchTokens(row, tokens[index] as readonly string[], fingerprint);
+        const kept = learned[index];
+        match =
+          kept !== null && kept !== undefined && kept.shape.version === kept.version
+            ? mergedFingerprint(row, kept.alignment, kept.merged, fingerprint)
+            : this.matchTokens(row, tokens[index] as readonly string[], fingerprint);
         matched.set(key, match);
       }
       return match;
@@ -203,13 +211,20 @@ export class PromptTemplateMiner {
   ): ShapeKeepingRow | null {
     const partition = this.partitionFor(row);
     const shape = this.shapeOf(partition);
-    const incoming = rowCluster(tokens, row.history_id);
-    let placement = shape.placements.get(tokensKey);
-    if (placement === undefined) {
-      placement = bestPlacement(partition.clusters, incoming.items);
-      if (shape.placements.size >= MAX_REMEMBERED_PLACEMENTS) shape.placements.clear();
-      shape.placements.set(tokensKey, placement);
+    let remembered = shape.placements.get(tokensKey);
+    if (remembered !== undefined && remembered.placement !== null && remembered.joined !== null) {
+      // Seen at this version and it reshaped nothing: merging it again would only count it.
+      const cluster = partition.clusters[remembered.placement.clusterIndex] as Cluster;
+      addMember(cluster, remembered.joined, row.history_id);
+      return { shape, version: shape.version, alignment: remembered.placement.alignment, merged: cluster };
     }
+    const incoming = rowCluster(tokens, row.history_id);
+    if (remembered === undefined) {
+      remembered = { placement: bestPlacement(partition.clusters, incoming.items), joined: null };
+      if (shape.placements.size >= MAX_REMEMBERED_PLACEMENTS) shape.placements.clear();
+      shape.placements.set(tokensKey, remembered);
+    }
+    const { placement } = remembered;
     if (placement === null) {
       this.startCluster(partition, incoming);
       reshape(shape);
@@ -221,9 +236,9 @@ export class PromptTemplateMiner {
     const reshaped = !sameShape(current, merged);
     if (reshaped) reshape(shape);
     const absorbed = this.absorbLookalikes(partition, shape, placement.clusterIndex);
-    return reshaped || absorbed
-      ? null
-      : { shape, version: shape.version, alignment: placement.alignment, merged };
+    if (reshaped || absorbed) return null;
+    remembered.joined = joinedVariant(current, placement.alignment, merged);
+    return { shape, version: shape.version, alignment: placement.alignment, merged };
   }
 
   private matchTokens(row: PromptRow, tokens: readonly string[], fingerprint = templateFingerprint): string {
