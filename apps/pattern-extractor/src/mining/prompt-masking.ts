@@ -11,8 +11,7 @@ const FENCED_BLOCK = /^[ \t]*(`{3,}|~{3,})[^\n]*\n[\s\S]*?^[ \t]*\1[ \t]*$/gm;
 const MAX_JSON_LINES = 2000;
 
 /** Replaces each multi-line JSON value that starts a line by `<JSON>` (it must parse). */
-function maskJsonBlocks(text: string): string {
-  const lines = text.split('\n');
+function maskJsonBlocks(lines: readonly string[]): string[] {
   const out: string[] = [];
   let index = 0;
   while (index < lines.length) {
@@ -27,7 +26,7 @@ function maskJsonBlocks(text: string): string {
       index += 1;
     }
   }
-  return out.join('\n');
+  return out;
 }
 
 /** The last line of a JSON value starting at line `start`, or -1. Bracket depth first, then a parse. */
@@ -76,10 +75,10 @@ const CODE_LINE = new RegExp(
   ].join('|'),
 );
 
-function maskCodeLines(text: string): string {
+function maskCodeLines(lines: readonly string[]): string[] {
   const out: string[] = [];
   let inCode = false;
-  for (const line of text.split('\n')) {
+  for (const line of lines) {
     // A blank line inside pasted code does not end it, nor does an indented line (a docstring, a
     // wrapped argument list) that reads like no code on its own.
     if (line.trim() === '') {
@@ -92,7 +91,7 @@ function maskCodeLines(text: string): string {
       inCode = true;
     }
   }
-  return out.join('\n');
+  return out;
 }
 
 /**
@@ -119,8 +118,10 @@ function escapeRegExp(text: string): string {
 
 /** The masked token sequence of a prompt: whitespace-separated tokens, line breaks as tokens. */
 export function promptTokens(promptText: string, methodName = ''): string[] {
-  let text = promptText.replace(/\r\n?/g, '\n').replace(FENCED_BLOCK, '<CODE>');
-  text = maskCodeLines(maskJsonBlocks(text));
+  // The scans are skipped where they cannot match: most prompts have neither a `\r` nor a fence.
+  let text = promptText.includes('\r') ? promptText.replace(/\r\n?/g, '\n') : promptText;
+  if (text.includes('```') || text.includes('~~~')) text = text.replace(FENCED_BLOCK, '<CODE>');
+  text = maskCodeLines(maskJsonBlocks(text.split('\n'))).join('\n');
   if (methodName.length >= 3) text = text.replace(methodNamePattern(methodName), SLOT);
   text = maskVariables(text);
   const tokens: string[] = [];
