@@ -17,6 +17,12 @@ const CONTROL_KEYWORDS = new Set([
   'with',
 ]);
 
+const LAYOUT_KINDS: ReadonlySet<string> = new Set(['newline', 'indent', 'dedent']);
+/** What precedes a statement-level assignment target, beside layout. */
+const STATEMENT_SEPARATORS = new Set([';', '{', '}', ',']);
+/** What follows an assignment target: `x = …`, `x += …`, `a, b = …`, `x: int = …`. */
+const TARGET_FOLLOWERS = new Set(['=', ':=', '+=', '-=', '*=', '/=', ',', ':']);
+
 function matchingClose(tokens: readonly Token[], open: number): number {
   let depth = 0;
   for (let at = open; at < tokens.length; at += 1) {
@@ -71,8 +77,9 @@ export function boundNames(tokens: readonly Token[], keywords: ReadonlySet<strin
       case 'enum':
         if (next?.kind === 'name') bound.add(next.text);
         if (token.text !== 'class' && token.text !== 'interface') {
-          const open = tokens.findIndex((candidate, index) => index > at && candidate.text === '(');
-          if (open > at && open <= at + 2) declaredInGroup(tokens, open, bound);
+          // The parameter list: right after the keyword (`function (`) or after the name.
+          const open = tokens[at + 1]?.text === '(' ? at + 1 : tokens[at + 2]?.text === '(' ? at + 2 : -1;
+          if (open > at) declaredInGroup(tokens, open, bound);
         }
         return;
       case 'const':
@@ -107,14 +114,8 @@ export function boundNames(tokens: readonly Token[], keywords: ReadonlySet<strin
     // An assignment target: `x = …`, `x: int = …`, `x += …`, `a, b = …` at statement level.
     const statementLevel =
       depths[at] === 0 &&
-      (previous === undefined ||
-        ['newline', 'indent', 'dedent'].includes(previous.kind) ||
-        [';', '{', '}', ','].includes(previous.text));
-    if (
-      statementLevel &&
-      next !== undefined &&
-      ['=', ':=', '+=', '-=', '*=', '/=', ',', ':'].includes(next.text)
-    ) {
+      (previous === undefined || LAYOUT_KINDS.has(previous.kind) || STATEMENT_SEPARATORS.has(previous.text));
+    if (statementLevel && next !== undefined && TARGET_FOLLOWERS.has(next.text)) {
       if (next.text === ',' || next.text === ':') {
         if (!isTupleOrAnnotatedTarget(tokens, at)) return;
       }
@@ -152,10 +153,16 @@ export function boundNames(tokens: readonly Token[], keywords: ReadonlySet<strin
 function bracketDepths(tokens: readonly Token[]): number[] {
   const depths: number[] = [];
   const stack: string[] = [];
+  let depth = 0;
   for (const token of tokens) {
-    depths.push(stack.filter((opener) => opener !== '{').length);
-    if (OPENERS.has(token.text)) stack.push(token.text);
-    else if (CLOSERS.has(token.text)) stack.pop();
+    depths.push(depth);
+    if (OPENERS.has(token.text)) {
+      stack.push(token.text);
+      if (token.text !== '{') depth += 1;
+    } else if (CLOSERS.has(token.text)) {
+      const opener = stack.pop();
+      if (opener !== undefined && opener !== '{') depth -= 1;
+    }
   }
   return depths;
 }

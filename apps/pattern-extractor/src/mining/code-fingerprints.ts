@@ -207,7 +207,7 @@ function normaliseBody(
  */
 export function fingerprintCode(code: string, language?: string): CodeFingerprint {
   const resolved = normaliseLanguage(language, code);
-  const tokens = tokenize(code.replace(/\r\n?/g, '\n'), resolved);
+  const tokens = tokenize(code.includes('\r') ? code.replace(/\r\n?/g, '\n') : code, resolved);
   const { imports, aliases, body } = splitImports(tokens, resolved);
   const normalizedBody = normaliseBody(body, resolved, aliases)
     .join(' ')

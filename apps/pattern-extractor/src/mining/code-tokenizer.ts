@@ -99,6 +99,10 @@ export function normaliseLanguage(language: string | undefined, code: string): C
 const STRING_PREFIX = /^[rRbBuUfF]{1,2}(?=['"])/;
 /** A name: as `^[\w$]+` on the next 200 characters. Sticky, so no slice of the code is made. */
 const NAME = /[\w$]{1,200}/y;
+/** Indentation, on the next 200 characters; sticky as NAME. */
+const INDENT = /[ \t]{0,200}/y;
+/** A number with what sticks to it (`1e5`, `0x1F`, `1_000`, `2.5f`), on the next 100 characters. */
+const NUMBER = /[\w.]{0,100}/y;
 /** The operators by their first character, each list in the order of OPERATORS (longest first). */
 const OPERATORS_BY_FIRST = OPERATORS.reduce((byFirst, operator) => {
   const first = operator[0] as string;
@@ -155,7 +159,8 @@ export function tokenize(code: string, language: CodeLanguage): Token[] {
   let lineStart = true;
   while (at < code.length) {
     if (lineStart && python && depth === 0) {
-      const indent = /^[ \t]*/.exec(code.slice(at, at + 200))?.[0] ?? '';
+      INDENT.lastIndex = at;
+      const indent = INDENT.exec(code)?.[0] ?? '';
       const rest = code[at + indent.length];
       at += indent.length;
       lineStart = false;
@@ -194,7 +199,8 @@ export function tokenize(code: string, language: CodeLanguage): Token[] {
       tokens.push({ kind: 'string', text: code.slice(at + prefix, end) });
       at = end;
     } else if (isDigit(char) || (char === '.' && isDigit(code[at + 1]))) {
-      const number = /^[\d.]*[\w.]*/.exec(code.slice(at, at + 100))?.[0] ?? char;
+      NUMBER.lastIndex = at;
+      const number = NUMBER.exec(code)?.[0] ?? char;
       tokens.push({ kind: 'number', text: number });
       at += number.length;
     } else if (isNameStart(char)) {
