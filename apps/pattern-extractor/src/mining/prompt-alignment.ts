@@ -41,24 +41,47 @@ let lcsTable = new Uint32Array(4096);
 /** Above this many cells (4 MB) a table is the call's own, so one huge prompt does not stay in memory. */
 const MAX_SHARED_LCS_CELLS = 1 << 20;
 
+/** The constants of one side numbered for `lcsPairs`: each distinct constant's id, and where each sits. */
+interface NumberedConstants {
+  readonly ids: ReadonlyMap<string, number>;
+  readonly leftAt: readonly number[];
+  readonly leftIds: readonly number[];
+}
+
+/**
+ * `numberedConstants` of the left sides met so far. The left side is a cluster's template, aligned
+ * against row after row; its items never change once made, and the entries go with them.
+ */
+const numberedOf = new WeakMap<readonly Item[], NumberedConstants>();
+
+function numberedConstants(items: readonly Item[]): NumberedConstants {
+  let numbered = numberedOf.get(items);
+  if (numbered === undefined) {
+    const ids = new Map<string, number>();
+    const leftAt: number[] = [];
+    const leftIds: number[] = [];
+    items.forEach((item, index) => {
+      if (item === null) return;
+      let id = ids.get(item);
+      if (id === undefined) {
+        id = ids.size;
+        ids.set(item, id);
+      }
+      leftAt.push(index);
+      leftIds.push(id);
+    });
+    numbered = { ids, leftAt, leftIds };
+    numberedOf.set(items, numbered);
+  }
+  return numbered;
+}
+
 /**
  * LCS of the constants of both sides (gaps never match); returns the matched index pairs. Constants
  * are numbered first, so the table compares small integers rather than strings.
  */
 function lcsPairs(left: readonly Item[], right: readonly Item[]): [number, number][] {
-  const ids = new Map<string, number>();
-  const leftAt: number[] = [];
-  const leftIds: number[] = [];
-  left.forEach((item, index) => {
-    if (item === null) return;
-    let id = ids.get(item);
-    if (id === undefined) {
-      id = ids.size;
-      ids.set(item, id);
-    }
-    leftAt.push(index);
-    leftIds.push(id);
-  });
+  const { ids, leftAt, leftIds } = numberedConstants(left);
   const rightAt: number[] = [];
   const rightIds: number[] = [];
   right.forEach((item, index) => {

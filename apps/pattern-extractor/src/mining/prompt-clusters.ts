@@ -24,8 +24,9 @@ export interface Cluster {
 
 /**
  * `switchValues` of the clusters met so far. A cluster's items and variant values never change once
- * it is made (merging makes a new cluster), and a row is aligned against the same clusters row after
- * row; the entries go with their clusters.
+ * it is made (a merge that changes them makes a new cluster; one that does not only updates counts
+ * and examples), and a row is aligned against the same clusters row after row; the entries go with
+ * their clusters.
  */
 const switchValuesOf = new WeakMap<Cluster, (string[][] | null)[]>();
 

@@ -155,7 +155,7 @@ export class PromptTemplateMiner {
 
   /** `add` without computing the fingerprint, for a batch whose rows are matched afterwards. */
   learn(row: PromptRow): void {
-    this.learnTokens(row, rowTokens(row));
+    this.learnTokens(row, this.partitionFor(row), rowTokens(row));
   }
 
   /** The fingerprint `row` would get from the templates learned so far, without learning it. */
@@ -179,37 +179,49 @@ export class PromptTemplateMiner {
     // Injective: tokens are never empty and hold no space (the line-break token is a lone "\n").
     const keys = tokens.map((masked) => masked.join(' '));
     for (const shape of this.shapes.values()) shape.placements.clear();
+    const partitions = rows.map((row) => this.partitionFor(row));
     const learned = rows.map((row, index) =>
-      this.learnTokens(row, tokens[index] as readonly string[], keys[index] as string),
+      this.learnTokens(
+        row,
+        partitions[index] as Partition,
+        tokens[index] as readonly string[],
+        keys[index] as string,
+      ),
     );
-    const matched = new Map<string, string>();
+    // Per partition, by tokens key: the fingerprints matched so far.
+    const matched = new Map<Partition, Map<string, string>>();
     const fingerprint = rememberingFingerprints();
     return rows.map((row, index) => {
-      // A partition key is JSON: it holds no raw line break.
-      const key = `${partitionKey(row)}\n${keys[index] as string}`;
-      let match = matched.get(key);
+      const partition = partitions[index] as Partition;
+      const key = keys[index] as string;
+      let inPartition = matched.get(partition);
+      if (inPartition === undefined) {
+        inPartition = new Map();
+        matched.set(partition, inPartition);
+      }
+      let match = inPartition.get(key);
       if (match === undefined) {
         const kept = learned[index];
         match =
           kept !== null && kept !== undefined && kept.shape.version === kept.version
             ? mergedFingerprint(row, kept.alignment, kept.merged, fingerprint)
-            : this.matchTokens(row, tokens[index] as readonly string[], fingerprint);
-        matched.set(key, match);
+            : this.matchTokens(row, tokens[index] as readonly string[], fingerprint, partition);
+        inPartition.set(key, match);
       }
       return match;
     });
   }
 
   /**
-   * Learns one row; returns what matching it needs while its partition keeps its shape, when the row
-   * reshaped nothing, else null. `tokensKey` is `tokens` joined by spaces.
+   * Learns one row into its partition; returns what matching it needs while the partition keeps its
+   * shape, when the row reshaped nothing, else null. `tokensKey` is `tokens` joined by spaces.
    */
   private learnTokens(
     row: PromptRow,
+    partition: Partition,
     tokens: readonly string[],
     tokensKey = tokens.join(' '),
   ): ShapeKeepingRow | null {
-    const partition = this.partitionFor(row);
     const shape = this.shapeOf(partition);
     let remembered = shape.placements.get(tokensKey);
     if (remembered !== undefined && remembered.placement !== null && remembered.joined !== null) {
@@ -232,18 +244,29 @@ export class PromptTemplateMiner {
     }
     const current = partition.clusters[placement.clusterIndex] as Cluster;
     const merged = mergeClusters(current, incoming, placement.alignment);
-    partition.clusters[placement.clusterIndex] = merged;
-    const reshaped = !sameShape(current, merged);
-    if (reshaped) reshape(shape);
-    const absorbed = this.absorbLookalikes(partition, shape, placement.clusterIndex);
-    if (reshaped || absorbed) return null;
-    remembered.joined = joinedVariant(current, placement.alignment, merged);
-    return { shape, version: shape.version, alignment: placement.alignment, merged };
+    if (!sameShape(current, merged)) {
+      partition.clusters[placement.clusterIndex] = merged;
+      reshape(shape);
+      this.absorbLookalikes(partition, shape, placement.clusterIndex);
+      return null;
+    }
+    // The same shape with new counts: the cluster stays the object it was, so what is remembered
+    // of its shape (`switchValues`, the numbering of its constants) stays with it.
+    const joined = joinedVariant(current, placement.alignment, merged);
+    current.variants = merged.variants;
+    if (this.absorbLookalikes(partition, shape, placement.clusterIndex)) return null;
+    remembered.joined = joined;
+    return { shape, version: shape.version, alignment: placement.alignment, merged: current };
   }
 
-  private matchTokens(row: PromptRow, tokens: readonly string[], fingerprint = templateFingerprint): string {
+  private matchTokens(
+    row: PromptRow,
+    tokens: readonly string[],
+    fingerprint = templateFingerprint,
+    partition = this.byKey.get(partitionKey(row)),
+  ): string {
     const incoming = rowCluster(tokens, row.history_id);
-    const clusters = this.byKey.get(partitionKey(row))?.clusters ?? [];
+    const clusters = partition?.clusters ?? [];
     const placement = bestPlacement(clusters, incoming.items);
     if (placement === null) return fingerprint(row.node_type ?? '', renderTemplate(tokens, []));
     const current = clusters[placement.clusterIndex] as Cluster;
