@@ -170,26 +170,30 @@ export function sameShape(left: Cluster, right: Cluster): boolean {
 }
 
 /**
- * The variant of `merged` that the one row of `incoming` joined, when merging it into `current` left
- * everything else as it was: the same shape, each old gap its own region. Then merging the same
- * tokens into a cluster of this shape again only adds a member to that variant (`addMember`), so the
- * miner can skip aligning and merging a row it has seen. Null when the merge did more.
+ * The variant of `current` that a row joins when merging it (`alignment`, the row on the right) would
+ * change nothing but that variant's count and examples: the alignment gives back the cluster's own
+ * items, each old gap its own region, and the row's values are those of one variant (a slot takes any
+ * value). What `mergeClusters` would then give is `current` with one more member (`addMember`), so
+ * the miner need not make the merged cluster. Null when merging does more.
  */
-export function joinedVariant(current: Cluster, alignment: Alignment, merged: Cluster): number | null {
-  if (!sameShape(current, merged)) return null;
-  const identity = alignment.leftRegions.every((region, gap) => {
+export function joiningVariant(current: Cluster, alignment: Alignment): number | null {
+  const { items, leftRegions, rightRegions } = alignment;
+  if (items.length !== current.items.length) return null;
+  for (let at = 0; at < items.length; at += 1) if (items[at] !== current.items[at]) return null;
+  const ownRegions = leftRegions.every((region, gap) => {
     const part = region[0];
     return region.length === 1 && typeof part === 'object' && part.gap === gap;
   });
-  if (!identity) return null;
-  const joined = merged.variants.findIndex(
-    (variant, index) => variant.count !== (current.variants[index] as Variant).count,
+  if (!ownRegions) return null;
+  const rowValues = rightRegions.map((region) => regionValue(region, []));
+  const joined = current.variants.findIndex((variant) =>
+    variant.values.every((value, gap) => value === null || value === rowValues[gap]),
   );
   return joined === -1 ? null : joined;
 }
 
 /**
- * Counts one more row in a variant of `cluster`, as merging it would (`joinedVariant`). Only counts
+ * Counts one more row in a variant of `cluster`, as merging it would (`joiningVariant`). Only counts
  * and examples change in place: they ride along, the shape everything is decided on stays put.
  */
 export function addMember(cluster: Cluster, variantIndex: number, historyId: string): void {

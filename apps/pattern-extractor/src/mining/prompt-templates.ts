@@ -27,7 +27,7 @@ import {
   addMember,
   bestPlacement,
   type Cluster,
-  joinedVariant,
+  joiningVariant,
   MAX_EXAMPLES,
   mergeClusters,
   type Placement,
@@ -95,7 +95,7 @@ interface PartitionShape {
 
 interface RememberedPlacement {
   readonly placement: Placement | null;
-  /** The variant the row joined when learning it reshaped nothing (`joinedVariant`). */
+  /** The variant the row joined when learning it reshaped nothing (`joiningVariant`). */
   joined: number | null;
 }
 
@@ -243,19 +243,24 @@ export class PromptTemplateMiner {
       return null;
     }
     const current = partition.clusters[placement.clusterIndex] as Cluster;
-    const merged = mergeClusters(current, incoming, placement.alignment);
-    if (!sameShape(current, merged)) {
-      partition.clusters[placement.clusterIndex] = merged;
-      reshape(shape);
-      this.absorbLookalikes(partition, shape, placement.clusterIndex);
-      return null;
+    // A merge that only counts the row, or otherwise keeps the shape, keeps the cluster the object
+    // it was, so what is remembered of its shape (`switchValues`, the numbering of its constants)
+    // stays with it.
+    const joined = joiningVariant(current, placement.alignment);
+    if (joined !== null) {
+      addMember(current, joined, row.history_id);
+      remembered.joined = joined;
+    } else {
+      const merged = mergeClusters(current, incoming, placement.alignment);
+      if (!sameShape(current, merged)) {
+        partition.clusters[placement.clusterIndex] = merged;
+        reshape(shape);
+        this.absorbLookalikes(partition, shape, placement.clusterIndex);
+        return null;
+      }
+      current.variants = merged.variants;
     }
-    // The same shape with new counts: the cluster stays the object it was, so what is remembered
-    // of its shape (`switchValues`, the numbering of its constants) stays with it.
-    const joined = joinedVariant(current, placement.alignment, merged);
-    current.variants = merged.variants;
     if (this.absorbLookalikes(partition, shape, placement.clusterIndex)) return null;
-    remembered.joined = joined;
     return { shape, version: shape.version, alignment: placement.alignment, merged: current };
   }
 

@@ -1,0 +1,46 @@
+import { describe, expect, test } from '@jest/globals';
+import { generateHistory } from '../src/mining/history-generator';
+import {
+  addMember,
+  bestPlacement,
+  type Cluster,
+  joiningVariant,
+  mergeClusters,
+  rowCluster,
+} from '../src/mining/prompt-clusters';
+import { PromptTemplateMiner, type PromptRow, rowTokens } from '../src/mining/prompt-templates';
+
+describe('joiningVariant', () => {
+  test('names the variant merging a row only counts in, exactly when the merge gives that', () => {
+    const rows = generateHistory({ seed: 10, rows: 800 }).map((each, index): PromptRow => ({
+      ...each,
+      history_id: `r${index}`,
+    }));
+    const miner = new PromptTemplateMiner();
+    let joins = 0;
+    for (const row of rows) {
+      const partition = miner
+        .exportState()
+        .partitions.find((each) => each.nodeType === row.node_type && each.methodName === row.method_name);
+      const tokens = rowTokens(row);
+      const placement = partition === undefined ? null : bestPlacement(partition.clusters, tokens);
+      if (partition !== undefined && placement !== null) {
+        const current = partition.clusters[placement.clusterIndex] as Cluster;
+        const merged = mergeClusters(current, rowCluster(tokens, row.history_id), placement.alignment);
+        const countedIn = current.variants.map((_, variant) => {
+          const counted = structuredClone(current);
+          addMember(counted, variant, row.history_id);
+          return counted;
+        });
+        const joined = joiningVariant(current, placement.alignment);
+        if (joined !== null) joins += 1;
+        expect(countedIn.findIndex((counted) => JSON.stringify(counted) === JSON.stringify(merged))).toBe(
+          joined ?? -1,
+        );
+      }
+      miner.learn(row);
+    }
+    // Most rows of a settled template only count: the case must have been met, many times.
+    expect(joins).toBeGreaterThan(rows.length / 2);
+  });
+});
