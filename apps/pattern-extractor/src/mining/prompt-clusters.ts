@@ -10,7 +10,7 @@ export const MAX_SWITCH_VALUES = 3;
 /** Example history ids kept per template. */
 export const MAX_EXAMPLES = 5;
 
-interface Variant {
+export interface Variant {
   /** Per gap: its value for these rows (tokens joined by spaces), or null once the gap is a slot. */
   values: (string | null)[];
   count: number;

@@ -35,6 +35,7 @@ import {
   renderTemplate,
   rowCluster,
   sameShape,
+  type Variant,
 } from './prompt-clusters';
 import { promptTokens } from './prompt-masking';
 
@@ -111,6 +112,8 @@ interface ShapeKeepingRow {
   readonly version: number;
   readonly alignment: Alignment;
   readonly merged: Cluster;
+  /** The variant of `merged` the row joined, when learning it only counted it (`joiningVariant`). */
+  readonly variant: number | null;
 }
 
 export interface PromptMinerState {
@@ -191,6 +194,22 @@ export class PromptTemplateMiner {
     // Per partition, by tokens key: the fingerprints matched so far.
     const matched = new Map<Partition, Map<string, string>>();
     const fingerprint = rememberingFingerprints();
+    // Per cluster, by variant: the fingerprint of each variant rows only counted in, once rendered.
+    const variantFingerprints = new Map<Cluster, string[]>();
+    const variantFingerprint = (row: PromptRow, cluster: Cluster, variant: number) => {
+      let known = variantFingerprints.get(cluster);
+      if (known === undefined) {
+        known = [];
+        variantFingerprints.set(cluster, known);
+      }
+      let value = known[variant];
+      if (value === undefined) {
+        const { values } = cluster.variants[variant] as Variant;
+        value = fingerprint(row.node_type ?? '', renderTemplate(cluster.items, values));
+        known[variant] = value;
+      }
+      return value;
+    };
     return rows.map((row, index) => {
       const partition = partitions[index] as Partition;
       const key = keys[index] as string;
@@ -202,10 +221,11 @@ export class PromptTemplateMiner {
       let match = inPartition.get(key);
       if (match === undefined) {
         const kept = learned[index];
-        match =
-          kept !== null && kept !== undefined && kept.shape.version === kept.version
-            ? mergedFingerprint(row, kept.alignment, kept.merged, fingerprint)
-            : this.matchTokens(row, tokens[index] as readonly string[], fingerprint, partition);
+        if (kept === null || kept === undefined || kept.shape.version !== kept.version) {
+          match = this.matchTokens(row, tokens[index] as readonly string[], fingerprint, partition);
+        } else if (kept.variant === null) {
+          match = mergedFingerprint(row, kept.alignment, kept.merged, fingerprint);
+        } else match = variantFingerprint(row, kept.merged, kept.variant);
         inPartition.set(key, match);
       }
       return match;
@@ -228,7 +248,13 @@ export class PromptTemplateMiner {
       // Seen at this version and it reshaped nothing: merging it again would only count it.
       const cluster = partition.clusters[remembered.placement.clusterIndex] as Cluster;
       addMember(cluster, remembered.joined, row.history_id);
-      return { shape, version: shape.version, alignment: remembered.placement.alignment, merged: cluster };
+      return {
+        shape,
+        version: shape.version,
+        alignment: remembered.placement.alignment,
+        merged: cluster,
+        variant: remembered.joined,
+      };
     }
     const incoming = rowCluster(tokens, row.history_id);
     if (remembered === undefined) {
@@ -261,7 +287,13 @@ export class PromptTemplateMiner {
       current.variants = merged.variants;
     }
     if (this.absorbLookalikes(partition, shape, placement.clusterIndex)) return null;
-    return { shape, version: shape.version, alignment: placement.alignment, merged: current };
+    return {
+      shape,
+      version: shape.version,
+      alignment: placement.alignment,
+      merged: current,
+      variant: joined,
+    };
   }
 
   private matchTokens(
