@@ -18,7 +18,7 @@
  * Placeholders are numbered over the whole file rather than per scope: reordering functions is then a
  * different fingerprint, which is acceptable (it is a different file), and it keeps the rule simple.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { boundNames } from './code-bindings';
 import {
   CLOSERS,
@@ -215,9 +215,6 @@ export function fingerprintCode(code: string, language?: string): CodeFingerprin
     .replace(/\n+/g, '\n')
     .trim();
   const normalized = [...imports, normalizedBody].filter((part) => part !== '').join('\n');
-  const fingerprint = createHash('sha256')
-    .update(`${ALGORITHM_VERSION}\u0000${resolved}\u0000${normalized}`)
-    .digest('hex')
-    .slice(0, 32);
-  return { fingerprint, language: resolved, normalized };
+  const digest = hash('sha256', `${ALGORITHM_VERSION}\u0000${resolved}\u0000${normalized}`, 'hex');
+  return { fingerprint: digest.slice(0, 32), language: resolved, normalized };
 }

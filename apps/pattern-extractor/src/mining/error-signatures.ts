@@ -9,7 +9,7 @@
  * fingerprint must not move once given out. The same rows in the same order give the same
  * fingerprints, in one run or resumed from `exportState()`.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { Drain, type DrainOptions, type DrainState } from './drain';
 import { DEFAULT_MASK_RULES } from './masking';
 
@@ -138,10 +138,11 @@ export function errorEvents(row: ErrorSignatureRow): ErrorEvent[] {
 
 /** The fingerprint of a kind and a founding text (the empty string when there is no text). */
 export function errorFingerprint(kind: ErrorKind, foundingText: string): string {
-  return createHash('sha256')
-    .update(`error-signature/v${ERROR_SIGNATURE_ALGORITHM_VERSION}\u0000${kind}\u0000${foundingText}`)
-    .digest('hex')
-    .slice(0, FINGERPRINT_HEX_DIGITS);
+  return hash(
+    'sha256',
+    `error-signature/v${ERROR_SIGNATURE_ALGORITHM_VERSION}\u0000${kind}\u0000${foundingText}`,
+    'hex',
+  ).slice(0, FINGERPRINT_HEX_DIGITS);
 }
 
 /** Learns message templates row by row; one instance per run (or per resumed run). */

@@ -21,7 +21,7 @@
  * Learning depends only on the rows and their order, and the whole state is plain JSON, so a run
  * resumed from `exportState()` ends exactly where one uninterrupted run over the same rows would.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Alignment } from './prompt-alignment';
 import {
   addMember,
@@ -122,10 +122,7 @@ export interface PromptMinerState {
 }
 
 export function templateFingerprint(nodeType: string, template: string): string {
-  return createHash('sha256')
-    .update(`${ALGORITHM_VERSION}\u0000${nodeType}\u0000${template}`)
-    .digest('hex')
-    .slice(0, 32);
+  return hash('sha256', `${ALGORITHM_VERSION}\u0000${nodeType}\u0000${template}`, 'hex').slice(0, 32);
 }
 
 function partitionKey(row: Pick<PromptRow, 'node_type' | 'method_name'>): string {
