@@ -13,6 +13,17 @@ def fetch_user(base_url, user_id):
     return json.loads(response.text)
 `;
 
+/** A NestJS service with its repository injected as a constructor parameter property. */
+const INJECTED_TS = `@Injectable()
+export class UserService {
+  constructor(private readonly users: Repository<UserEntity>) {}
+
+  async find(id: string) {
+    return this.users.findOne({ where: { id } });
+  }
+}
+`;
+
 const BASE_TS = `import { Injectable } from '@nestjs/common';
 
 @Injectable()
@@ -88,6 +99,12 @@ describe('collisions: the same structure', () => {
         .replace(/;$/gm, '')
         .replace('async', '// totals\n  async'),
     ],
+    ['double-quoted imports', BASE_TS, BASE_TS.replace("'@nestjs/common'", '"@nestjs/common"')],
+    [
+      'a renamed injected dependency',
+      INJECTED_TS,
+      INJECTED_TS.replace(/users/g, 'repo').replace('UserService', 'AccountService'),
+    ],
   ])('%s', (_name, left, right) => {
     expect(fingerprintCode(right).normalized).toEqual(fingerprintCode(left).normalized);
     expect(fingerprintCode(right).fingerprint).toEqual(fingerprintCode(left).fingerprint);
@@ -122,6 +139,8 @@ describe('separations: a different structure', () => {
       BASE_TS.replace('    return', "    if (!user) {\n      throw new Error('none');\n    }\n    return"),
     ],
     ['a different TypeScript call', BASE_TS, BASE_TS.replace('findOne', 'findMany')],
+    ['a dependency of another type', INJECTED_TS, INJECTED_TS.replace('Repository', 'Cache')],
+    ['the parameter read instead of the property', INJECTED_TS, INJECTED_TS.replace('this.users.', 'users.')],
   ])('%s', (_name, left, right) => {
     expect(fingerprintCode(right).fingerprint).not.toEqual(fingerprintCode(left).fingerprint);
   });

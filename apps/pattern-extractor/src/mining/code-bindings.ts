@@ -17,6 +17,9 @@ const CONTROL_KEYWORDS = new Set([
   'with',
 ]);
 
+/** What may precede a TypeScript constructor parameter that is also a property: `private readonly repo`. */
+const PARAMETER_MODIFIERS = new Set(['private', 'protected', 'public', 'readonly', 'override']);
+
 const LAYOUT_KINDS: ReadonlySet<string> = new Set(['newline', 'indent', 'dedent']);
 /** What precedes a statement-level assignment target, beside layout. */
 const STATEMENT_SEPARATORS = new Set([';', '{', '}', ',']);
@@ -36,7 +39,10 @@ function matchingClose(tokens: readonly Token[], open: number): number {
   return tokens.length - 1;
 }
 
-/** Names declared at depth 1 of the group `(`…`)` opening at `open`: parameters and destructured names. */
+/**
+ * Names declared at depth 1 of the group `(`…`)` opening at `open`: parameters (with their TypeScript
+ * property modifiers) and destructured names.
+ */
 function declaredInGroup(tokens: readonly Token[], open: number, bound: Set<string>): void {
   const close = matchingClose(tokens, open);
   let depth = 0;
@@ -54,7 +60,8 @@ function declaredInGroup(tokens: readonly Token[], open: number, bound: Set<stri
         previous === '**' ||
         previous === '...' ||
         previous === '{' ||
-        previous === '[')
+        previous === '[' ||
+        (previous !== undefined && PARAMETER_MODIFIERS.has(previous)))
     ) {
       bound.add(token.text);
     }
@@ -81,6 +88,10 @@ export function boundNames(tokens: readonly Token[], keywords: ReadonlySet<strin
           const open = tokens[at + 1]?.text === '(' ? at + 1 : tokens[at + 2]?.text === '(' ? at + 2 : -1;
           if (open > at) declaredInGroup(tokens, open, bound);
         }
+        return;
+      case 'constructor':
+        // A TypeScript constructor's parameters (`this.constructor` is a member, not a declaration).
+        if (next?.text === '(' && previous?.text !== '.') declaredInGroup(tokens, at + 1, bound);
         return;
       case 'const':
       case 'let':

@@ -33,7 +33,7 @@ import {
 export { type CodeLanguage, detectLanguage } from './code-tokenizer';
 
 /** Bump when a change to the algorithm changes fingerprints. */
-export const ALGORITHM_VERSION = 'code-fingerprints/1';
+export const ALGORITHM_VERSION = 'code-fingerprints/2';
 
 export interface CodeFingerprint {
   readonly fingerprint: string;
@@ -93,11 +93,16 @@ function splitImports(
   return { imports: [...new Set(imports)].sort(), aliases, body };
 }
 
-/** An import with its imported names sorted (`from x import b, a` = `from x import a, b`). */
+/**
+ * An import with its imported names sorted (`from x import b, a` = `from x import a, b`) and its
+ * module in single quotes (`from "x"` = `from 'x'`: a formatter's choice).
+ */
 function normaliseImport(tokens: readonly Token[]): string {
   const texts = tokens
     .filter((token) => token.kind !== 'newline' && token.text !== ';')
-    .map((token) => token.text);
+    .map((token) =>
+      token.kind === 'string' && /^["']/.test(token.text) ? `'${token.text.slice(1, -1)}'` : token.text,
+    );
   const open = texts.findIndex((text) => text === '{' || text === 'import');
   const close = texts.indexOf('}');
   const from = open + 1;
