@@ -54,6 +54,34 @@ describe('promptTokens masks obvious variables', () => {
       'Code:\nimport os\n\ndef f(a):\n    return a\nThanks.',
       ['Code:', '\n', '<CODE>', '\n', 'Thanks.'],
     ],
+    [
+      'markdown headings and starred bullets are prose',
+      '# Task\n\nWrite it.\n## Rules\n* keep it short\n* no globals',
+      [
+        '#',
+        'Task',
+        '\n',
+        'Write',
+        'it.',
+        '\n',
+        '##',
+        'Rules',
+        '\n',
+        '*',
+        'keep',
+        'it',
+        'short',
+        '\n',
+        '*',
+        'no',
+        'globals',
+      ],
+    ],
+    [
+      'comments above pasted code are code',
+      'Fix this:\n# load the rows\n\nrows = load()\n// done\nThanks.',
+      ['Fix', 'this:', '\n', '<CODE>', '\n', 'Thanks.'],
+    ],
     ['blank lines and spacing', '  Hello   world \n\n\nBye ', ['Hello', 'world', '\n', 'Bye']],
     [
       'an indented bullet list',
@@ -220,6 +248,13 @@ describe('the miner state', () => {
       expect(resumed.templates()).toEqual(full.templates());
     },
   );
+
+  test('a state saved by another version of the miner is refused, with the way out', () => {
+    const state = new PromptTemplateMiner().exportState();
+    expect(() => new PromptTemplateMiner().importState({ ...state, version: 'prompt-templates/1' })).toThrow(
+      'prompt miner state is prompt-templates/1, this miner is prompt-templates/2: rebuild it with `run --full`',
+    );
+  });
 
   test('prompts that follow no template keep the number of clusters bounded', () => {
     const miner = new PromptTemplateMiner();

@@ -59,38 +59,64 @@ function jsonEnd(lines: readonly string[], start: number): number {
 
 /**
  * A line that reads as source code rather than prose: it starts with a statement keyword or a
- * decorator, is an indented call or assignment, is a comment, ends like a statement or a block, or is an assignment or a
- * bare call. Prompt scaffolds are prose (and end sentences with `.` or `:`), so a run of such lines
+ * decorator, is an indented call or assignment, ends like a statement or a block, or is an assignment
+ * or a bare call. Prompt scaffolds are prose (and end sentences with `.` or `:`), so a run of such lines
  * is a pasted-code slot even without a fence; masking it keeps LCS from anchoring on code tokens.
  */
-const CODE_LINE = new RegExp(
+const STATEMENT_LINE = new RegExp(
   [
     String.raw`^\s*(?:def|class|import|from|return|if|elif|else|for|while|try|except|finally|with|raise|async|await|const|let|var|function|export|interface|public|private|protected|yield|lambda|pass)\b`,
     String.raw`^\s*@\w`,
     String.raw`^(?: {2,}|\t)[\w.]+(?:\(|\[|\.\w|\s*[-+*/]?=[^=])`,
-    String.raw`^\s*(?:#|//|/\*|\*)`,
     String.raw`[;{}]\s*$`,
     String.raw`^\s*[\w.[\]]+\s*(?:=|\+=|-=|\*=|:=)\s*\S`,
     String.raw`^\s*[\w.]+\(.*\)\s*$`,
   ].join('|'),
 );
 
+/**
+ * A line that reads as a comment. Markdown headings (`# Task`) and bullets (`* item`) read the same,
+ * so a comment is code only inside code or when the next line that is neither blank nor a comment
+ * is a statement (a docstring or a commented header above pasted code).
+ */
+const COMMENT_LINE = /^\s*(?:#|\/\/|\/\*|\*)/;
+
+/** Per line: whether the first line from it on that is neither blank nor a comment is a statement. */
+function statementsAhead(lines: readonly string[]): boolean[] {
+  const ahead: boolean[] = new Array<boolean>(lines.length);
+  let next = false;
+  for (let index = lines.length - 1; index >= 0; index -= 1) {
+    const line = lines[index] as string;
+    if (line.trim() !== '' && !COMMENT_LINE.test(line)) next = STATEMENT_LINE.test(line);
+    ahead[index] = next;
+  }
+  return ahead;
+}
+
 function maskCodeLines(lines: readonly string[]): string[] {
   const out: string[] = [];
   let inCode = false;
-  for (const line of lines) {
+  // Computed at the first comment met outside code: most prompts have none.
+  let ahead: boolean[] | null = null;
+  lines.forEach((line, index) => {
     // A blank line inside pasted code does not end it, nor does an indented line (a docstring, a
     // wrapped argument list) that reads like no code on its own.
     if (line.trim() === '') {
       if (!inCode) out.push(line);
-    } else if (!CODE_LINE.test(line) && !(inCode && /^[ \t]/.test(line))) {
+      return;
+    }
+    const isCode =
+      STATEMENT_LINE.test(line) ||
+      (inCode && /^[ \t]/.test(line)) ||
+      (COMMENT_LINE.test(line) && (inCode || (ahead ??= statementsAhead(lines))[index] === true));
+    if (!isCode) {
       out.push(line);
       inCode = false;
     } else if (!inCode) {
       out.push('<CODE>');
       inCode = true;
     }
-  }
+  });
   return out;
 }
 

@@ -44,7 +44,7 @@ export { MAX_EXAMPLES, MAX_SWITCH_VALUES } from './prompt-clusters';
 export { promptTokens } from './prompt-masking';
 
 /** Bump when a change to the algorithm changes fingerprints. */
-export const ALGORITHM_VERSION = 'prompt-templates/1';
+export const ALGORITHM_VERSION = 'prompt-templates/2';
 
 /**
  * Clusters kept per partition. Prompts that follow no template each start a cluster; beyond this
@@ -344,7 +344,9 @@ export class PromptTemplateMiner {
 
   importState(state: PromptMinerState): void {
     if (state.version !== ALGORITHM_VERSION) {
-      throw new Error(`prompt miner state is ${state.version}, this miner is ${ALGORITHM_VERSION}`);
+      throw new Error(
+        `prompt miner state is ${state.version}, this miner is ${ALGORITHM_VERSION}: rebuild it with \`run --full\``,
+      );
     }
     this.partitions = structuredClone(state.partitions);
     this.byKey.clear();
