@@ -13,6 +13,34 @@ def fetch_user(base_url, user_id):
     return json.loads(response.text)
 `;
 
+/** A class with a private field and two private methods, one of them called. */
+const MEMBERS_TS = `export class ReportCache {
+  private cache = new Map<string, number>();
+
+  private loadAll(): number[] {
+    return [...this.cache.values()];
+  }
+
+  private loadActive(): number[] {
+    return this.loadAll().filter((value) => value > 0);
+  }
+
+  count(): number {
+    return this.loadAll().length;
+  }
+}
+`;
+
+/** A NestJS controller whose parameter is behind a decorator. */
+const DECORATED_TS = `@Controller('users')
+export class UsersController {
+  @Get(':id')
+  getOne(@Param('id') id: string) {
+    return this.users.findOne(id);
+  }
+}
+`;
+
 /** A NestJS service with its repository injected as a constructor parameter property. */
 const INJECTED_TS = `@Injectable()
 export class UserService {
@@ -100,6 +128,14 @@ describe('collisions: the same structure', () => {
         .replace('async', '// totals\n  async'),
     ],
     ['double-quoted imports', BASE_TS, BASE_TS.replace("'@nestjs/common'", '"@nestjs/common"')],
+    [
+      'renamed private members',
+      MEMBERS_TS,
+      MEMBERS_TS.replace(/cache/g, 'memo')
+        .replace(/loadAll/g, 'everything')
+        .replace(/loadActive/g, 'positive'),
+    ],
+    ['a renamed decorated parameter', DECORATED_TS, DECORATED_TS.replace(/\bid\b(?!')/g, 'userId')],
     [
       'a renamed injected dependency',
       INJECTED_TS,

@@ -17,8 +17,11 @@ const CONTROL_KEYWORDS = new Set([
   'with',
 ]);
 
-/** What may precede a TypeScript constructor parameter that is also a property: `private readonly repo`. */
-const PARAMETER_MODIFIERS = new Set(['private', 'protected', 'public', 'readonly', 'override']);
+/**
+ * What may precede a TypeScript member or a constructor parameter that is also a property:
+ * `private readonly repo`, `static cache = …`, `protected load() {`.
+ */
+const MEMBER_MODIFIERS = new Set(['private', 'protected', 'public', 'readonly', 'override', 'static']);
 
 const LAYOUT_KINDS: ReadonlySet<string> = new Set(['newline', 'indent', 'dedent']);
 /** What precedes a statement-level assignment target, beside layout. */
@@ -51,6 +54,16 @@ function declaredInGroup(tokens: readonly Token[], open: number, bound: Set<stri
     if (OPENERS.has(token.text)) depth += 1;
     else if (CLOSERS.has(token.text)) depth -= 1;
     const previous = tokens[at - 1]?.text;
+    // A parameter decorator, `@Param('id') id`: the name after it is the parameter.
+    if (token.text === '@' && depth === 1) {
+      let end = at + 1;
+      while (tokens[end + 1]?.text === '.' && tokens[end + 2]?.kind === 'name') end += 2;
+      if (tokens[end + 1]?.text === '(') end = matchingClose(tokens, end + 1);
+      const name = tokens[end + 1];
+      if (name?.kind === 'name') bound.add(name.text);
+      at = end;
+      continue;
+    }
     if (
       token.kind === 'name' &&
       depth === 1 &&
@@ -61,7 +74,7 @@ function declaredInGroup(tokens: readonly Token[], open: number, bound: Set<stri
         previous === '...' ||
         previous === '{' ||
         previous === '[' ||
-        (previous !== undefined && PARAMETER_MODIFIERS.has(previous)))
+        (previous !== undefined && MEMBER_MODIFIERS.has(previous)))
     ) {
       bound.add(token.text);
     }
@@ -125,7 +138,10 @@ export function boundNames(tokens: readonly Token[], keywords: ReadonlySet<strin
     // An assignment target: `x = …`, `x: int = …`, `x += …`, `a, b = …` at statement level.
     const statementLevel =
       depths[at] === 0 &&
-      (previous === undefined || LAYOUT_KINDS.has(previous.kind) || STATEMENT_SEPARATORS.has(previous.text));
+      (previous === undefined ||
+        LAYOUT_KINDS.has(previous.kind) ||
+        STATEMENT_SEPARATORS.has(previous.text) ||
+        MEMBER_MODIFIERS.has(previous.text));
     if (statementLevel && next !== undefined && TARGET_FOLLOWERS.has(next.text)) {
       if (next.text === ',' || next.text === ':') {
         if (!isTupleOrAnnotatedTarget(tokens, at)) return;
@@ -139,7 +155,10 @@ export function boundNames(tokens: readonly Token[], keywords: ReadonlySet<strin
       if (
         after === '{' &&
         previous?.text !== '.' &&
-        (previous === undefined || statementLevel || previous.text === 'async')
+        (previous === undefined ||
+          statementLevel ||
+          previous.text === 'async' ||
+          endsDecorator(tokens, at - 1))
       ) {
         bound.add(token.text);
         declaredInGroup(tokens, at + 1, bound);
@@ -158,6 +177,23 @@ export function boundNames(tokens: readonly Token[], keywords: ReadonlySet<strin
     }
   });
   return bound;
+}
+
+/** Whether `tokens[end]` ends a decorator: `@Get`, `@nest.Get`, `@Get(':id')`. */
+function endsDecorator(tokens: readonly Token[], end: number): boolean {
+  let at = end;
+  if (tokens[at]?.text === ')') {
+    for (let depth = 0; at >= 0; at -= 1) {
+      const text = (tokens[at] as Token).text;
+      if (CLOSERS.has(text)) depth += 1;
+      else if (OPENERS.has(text)) depth -= 1;
+      if (depth === 0) break;
+    }
+    at -= 1;
+  }
+  if (tokens[at]?.kind !== 'name') return false;
+  while (tokens[at - 1]?.text === '.' && tokens[at - 2]?.kind === 'name') at -= 2;
+  return tokens[at - 1]?.text === '@';
 }
 
 /** The bracket depth before each token, not counting `{}` (TypeScript blocks are statement level). */
