@@ -39,6 +39,8 @@ describe('error signatures', () => {
     { name: 'syntax invalid', row: { syntax_valid: false }, kinds: ['syntax_invalid'] },
     { name: 'finish_reason length', row: { finish_reason: 'length' }, kinds: ['truncated'] },
     { name: 'truncated flag', row: { truncated: true, finish_reason: null }, kinds: ['truncated'] },
+    { name: "Anthropic's max_tokens", row: { finish_reason: 'max_tokens' }, kinds: ['truncated'] },
+    { name: "Gemini's MAX_TOKENS", row: { finish_reason: 'MAX_TOKENS' }, kinds: ['truncated'] },
     {
       name: 'both truncation signals',
       row: { truncated: true, finish_reason: 'length' },
@@ -163,7 +165,7 @@ describe('error signatures', () => {
     expect(fingerprint).toMatch(/^[\da-f]{16}$/);
     expect(errorFingerprint('truncated', '')).toBe(fingerprint);
     expect(errorFingerprint('syntax_invalid', '')).not.toBe(fingerprint);
-    expect(ERROR_SIGNATURE_ALGORITHM_VERSION).toBe(1);
+    expect(ERROR_SIGNATURE_ALGORITHM_VERSION).toBe(2);
     const [signature] = new ErrorSignatureMiner().add(newRow({ finish_reason: 'length' }));
     expect(signature).toEqual({ kind: 'truncated', template: null, fingerprint });
   });

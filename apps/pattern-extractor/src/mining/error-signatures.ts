@@ -14,7 +14,7 @@ import { Drain, type DrainOptions, type DrainState } from './drain';
 import { DEFAULT_MASK_RULES } from './masking';
 
 /** Bump when a change would file some row under another fingerprint. */
-export const ERROR_SIGNATURE_ALGORITHM_VERSION = 1;
+export const ERROR_SIGNATURE_ALGORITHM_VERSION = 2;
 
 /**
  * What the miner needs of a history row joined to its metrics row. `quality_score` does not make a
@@ -122,6 +122,9 @@ export function securityIssueEvent(issue: unknown): ErrorEvent {
   return { kind: `security:${normaliseIssueType(type)}`, message };
 }
 
+/** Finish reasons that mean the output hit its token limit: OpenAI's `length`, Anthropic's and Gemini's. */
+const TRUNCATION_FINISH_REASONS: ReadonlySet<string> = new Set(['length', 'max_tokens']);
+
 /**
  * The failures a row shows, most specific first (security, syntax, truncation, feedback, then the
  * bare validation failure), so the first one can stand for the row where only one may.
@@ -129,7 +132,7 @@ export function securityIssueEvent(issue: unknown): ErrorEvent {
 export function errorEvents(row: ErrorSignatureRow): ErrorEvent[] {
   const events: ErrorEvent[] = row.security_issues.map(securityIssueEvent);
   if (row.syntax_valid === false) events.push({ kind: 'syntax_invalid', message: null });
-  if (row.truncated === true || row.finish_reason === 'length')
+  if (row.truncated === true || TRUNCATION_FINISH_REASONS.has(row.finish_reason?.toLowerCase() ?? ''))
     events.push({ kind: 'truncated', message: null });
   if (isNegativeFeedback(row)) events.push({ kind: 'user_feedback', message: row.user_feedback });
   if (row.validation_passed === false) events.push({ kind: 'validation_failed', message: null });
@@ -184,7 +187,7 @@ export class ErrorSignatureMiner {
   importState(state: ErrorSignatureState): void {
     if (state.version !== ERROR_SIGNATURE_ALGORITHM_VERSION) {
       throw new Error(
-        `error signature state version ${state.version} is not ${ERROR_SIGNATURE_ALGORITHM_VERSION}`,
+        `error signature state version ${state.version} is not ${ERROR_SIGNATURE_ALGORITHM_VERSION}: rebuild it with \`run --full\``,
       );
     }
     this.drains.clear();
