@@ -153,6 +153,12 @@ describe('error signatures', () => {
     ['x is missing', 'x is unused', false],
     ['function run is too long', 'function run is too short', false],
     ['Cannot find name foo', 'Cannot find name barBaz', true],
+    [
+      'refreshReport uses Math.random() to generate a token',
+      'sync_plan uses Math.random() to generate a token',
+      true,
+    ],
+    ['os.path.join is deprecated here', 'loadUser() is deprecated here', true],
   ])('%j and %j share a signature: %s', (firstText, secondText, same) => {
     const miner = new ErrorSignatureMiner();
     const [first] = miner.add(newRow({ user_feedback: firstText, user_accepted: false }));

@@ -29,6 +29,11 @@ export interface DrainOptions {
    * apart. Compared without surrounding punctuation. Classic Drain has none.
    */
   readonly pinnedWords: readonly string[];
+  /**
+   * Route a code identifier (`refreshReport`, `user_id`, `os.path`, `load()`) like a token with a
+   * digit, through `<*>`: in error texts a name leads many messages of one kind. Classic Drain: false.
+   */
+  readonly identifiersRouteAsWildcard: boolean;
 }
 
 export const DEFAULT_DRAIN_OPTIONS: DrainOptions = {
@@ -37,6 +42,7 @@ export const DEFAULT_DRAIN_OPTIONS: DrainOptions = {
   maxChildren: 100,
   masks: [],
   pinnedWords: [],
+  identifiersRouteAsWildcard: false,
 };
 
 export interface DrainCluster {
@@ -84,6 +90,9 @@ function hasDigit(token: string): boolean {
   return /\d/.test(token);
 }
 
+/** camelCase, snake_case, a dotted path or a call, trailing punctuation aside. */
+const IDENTIFIER = /^(?:[a-z][a-z0-9]*[A-Z]\w*|[A-Za-z]\w*_\w*|\w+(?:\.\w+)+|\w+\(\))[^\w]*$/;
+
 /** Share of positions where the template holds the message's token; wildcards count apart. */
 function similarity(template: readonly string[], tokens: readonly string[]) {
   let equal = 0;
@@ -102,6 +111,7 @@ function describeOptions(options: DrainOptions): string {
     maxChildren: options.maxChildren,
     masks: options.masks.map((rule) => [rule.pattern.source, rule.pattern.flags, rule.placeholder]),
     pinnedWords: [...new Set(options.pinnedWords)].sort(),
+    identifiersRouteAsWildcard: options.identifiersRouteAsWildcard,
   });
 }
 
@@ -250,7 +260,9 @@ export class Drain {
     if (exact !== undefined) return exact;
     const wildcard = node.children.get(WILDCARD);
     const hasRoom = node.children.size + (wildcard === undefined ? 1 : 0) < this.options.maxChildren;
-    if (!hasDigit(token) && hasRoom) return this.grow(node, token);
+    const routesAsWildcard =
+      hasDigit(token) || (this.options.identifiersRouteAsWildcard && IDENTIFIER.test(token));
+    if (!routesAsWildcard && hasRoom) return this.grow(node, token);
     return wildcard ?? this.grow(node, WILDCARD);
   }
 
@@ -299,4 +311,5 @@ export const GENERIC_DRAIN_OPTIONS: DrainOptions = {
   maxChildren: 100,
   masks: DEFAULT_MASK_RULES,
   pinnedWords: [],
+  identifiersRouteAsWildcard: false,
 };

@@ -73,7 +73,8 @@ export const ERROR_MEANING_WORDS: readonly string[] = [
 
 /**
  * Drain for short error texts: variables masked first; only the first token routes (an identifier
- * in second place, "function foo is too long", must not split a family); half the tokens must
+ * in second place, "function foo is too long", must not split a family), and a code identifier
+ * there routes as `<*>` ("refreshReport uses Math.random()…"); half the tokens must
  * agree and the meaning words must match, so "missing import X" and "unused import X" stay apart.
  */
 export const ERROR_DRAIN_OPTIONS: DrainOptions = {
@@ -82,6 +83,7 @@ export const ERROR_DRAIN_OPTIONS: DrainOptions = {
   maxChildren: 100,
   masks: DEFAULT_MASK_RULES,
   pinnedWords: ERROR_MEANING_WORDS,
+  identifiersRouteAsWildcard: true,
 };
 
 const FINGERPRINT_HEX_DIGITS = 16;
