@@ -175,6 +175,16 @@ describe('separations: a different structure', () => {
       BASE_TS.replace('    return', "    if (!user) {\n      throw new Error('none');\n    }\n    return"),
     ],
     ['a different TypeScript call', BASE_TS, BASE_TS.replace('findOne', 'findMany')],
+    [
+      'another of its own methods called',
+      MEMBERS_TS,
+      MEMBERS_TS.replace('this.loadAll().length', 'this.loadActive().length'),
+    ],
+    [
+      'another Python method called',
+      'class A:\n    def load(self):\n        return 1\n\n    def save(self):\n        return self.load()\n',
+      'class A:\n    def load(self):\n        return 1\n\n    def save(self):\n        return self.save()\n',
+    ],
     ['a dependency of another type', INJECTED_TS, INJECTED_TS.replace('Repository', 'Cache')],
     ['the parameter read instead of the property', INJECTED_TS, INJECTED_TS.replace('this.users.', 'users.')],
   ])('%s', (_name, left, right) => {

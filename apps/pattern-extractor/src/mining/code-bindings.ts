@@ -4,6 +4,9 @@
  */
 import { CLOSERS, OPENERS, type Token } from './code-tokenizer';
 
+/** The names by which code refers to its own object: `self.x`, `this.x`, `cls.x`. */
+export const SELF_NAMES: ReadonlySet<string> = new Set(['self', 'this', 'cls']);
+
 /** Statement keywords after which a parenthesised group is a condition, not a parameter list. */
 const CONTROL_KEYWORDS = new Set([
   'if',
@@ -46,7 +49,7 @@ function matchingClose(tokens: readonly Token[], open: number): number {
  * Names declared at depth 1 of the group `(`…`)` opening at `open`: parameters (with their TypeScript
  * property modifiers) and destructured names.
  */
-function declaredInGroup(tokens: readonly Token[], open: number, bound: Set<string>): void {
+function declaredInGroup(tokens: readonly Token[], open: number, { names: bound, members }: Bindings): void {
   const close = matchingClose(tokens, open);
   let depth = 0;
   for (let at = open; at <= close; at += 1) {
@@ -77,13 +80,24 @@ function declaredInGroup(tokens: readonly Token[], open: number, bound: Set<stri
         (previous !== undefined && MEMBER_MODIFIERS.has(previous)))
     ) {
       bound.add(token.text);
+      if (previous !== undefined && MEMBER_MODIFIERS.has(previous)) members.add(token.text);
     }
   }
 }
 
-/** The names the code binds itself (see `code-fingerprints.ts` for why those become placeholders). */
-export function boundNames(tokens: readonly Token[], keywords: ReadonlySet<string>): Set<string> {
-  const bound = new Set<string>();
+/** What code binds itself (see `code-fingerprints.ts` for why those become placeholders). */
+export interface Bindings {
+  readonly names: Set<string>;
+  /**
+   * The names among them that are members, used as `this.x` / `self.x`: methods, fields declared
+   * with a modifier, constructor parameter properties.
+   */
+  readonly members: Set<string>;
+}
+
+export function boundNames(tokens: readonly Token[], keywords: ReadonlySet<string>): Bindings {
+  const bindings: Bindings = { names: new Set<string>(), members: new Set<string>() };
+  const bound = bindings.names;
   const depths = bracketDepths(tokens);
   tokens.forEach((token, at) => {
     if (token.kind !== 'name') return;
@@ -96,21 +110,24 @@ export function boundNames(tokens: readonly Token[], keywords: ReadonlySet<strin
       case 'interface':
       case 'enum':
         if (next?.kind === 'name') bound.add(next.text);
+        // A Python method: its first parameter is `self` or `cls`.
+        if (token.text === 'def' && next?.kind === 'name' && SELF_NAMES.has(tokens[at + 3]?.text ?? ''))
+          bindings.members.add(next.text);
         if (token.text !== 'class' && token.text !== 'interface') {
           // The parameter list: right after the keyword (`function (`) or after the name.
           const open = tokens[at + 1]?.text === '(' ? at + 1 : tokens[at + 2]?.text === '(' ? at + 2 : -1;
-          if (open > at) declaredInGroup(tokens, open, bound);
+          if (open > at) declaredInGroup(tokens, open, bindings);
         }
         return;
       case 'constructor':
         // A TypeScript constructor's parameters (`this.constructor` is a member, not a declaration).
-        if (next?.text === '(' && previous?.text !== '.') declaredInGroup(tokens, at + 1, bound);
+        if (next?.text === '(' && previous?.text !== '.') declaredInGroup(tokens, at + 1, bindings);
         return;
       case 'const':
       case 'let':
       case 'var':
         if (next?.kind === 'name') bound.add(next.text);
-        else if (next?.text === '{' || next?.text === '[') declaredInGroup(tokens, at + 1, bound);
+        else if (next?.text === '{' || next?.text === '[') declaredInGroup(tokens, at + 1, bindings);
         return;
       case 'as':
       case 'catch':
@@ -147,6 +164,7 @@ export function boundNames(tokens: readonly Token[], keywords: ReadonlySet<strin
         if (!isTupleOrAnnotatedTarget(tokens, at)) return;
       }
       bound.add(token.text);
+      if (previous !== undefined && MEMBER_MODIFIERS.has(previous.text)) bindings.members.add(token.text);
     }
     // A TypeScript method or arrow function: `name(params) {`, `(params) =>`.
     if (next?.text === '(' && !CONTROL_KEYWORDS.has(token.text)) {
@@ -161,14 +179,15 @@ export function boundNames(tokens: readonly Token[], keywords: ReadonlySet<strin
           endsDecorator(tokens, at - 1))
       ) {
         bound.add(token.text);
-        declaredInGroup(tokens, at + 1, bound);
+        bindings.members.add(token.text);
+        declaredInGroup(tokens, at + 1, bindings);
       }
     }
   });
   tokens.forEach((token, at) => {
     if (token.text === '(' && !CONTROL_KEYWORDS.has(tokens[at - 1]?.text ?? '')) {
       const close = matchingClose(tokens, at);
-      if (tokens[returnTypeEnd(tokens, close + 1)]?.text === '=>') declaredInGroup(tokens, at, bound);
+      if (tokens[returnTypeEnd(tokens, close + 1)]?.text === '=>') declaredInGroup(tokens, at, bindings);
     }
     // `x => …` (not a return type: `): number =>`).
     const before = tokens[at - 1]?.text;
@@ -176,7 +195,7 @@ export function boundNames(tokens: readonly Token[], keywords: ReadonlySet<strin
       bound.add(token.text);
     }
   });
-  return bound;
+  return bindings;
 }
 
 /** Whether `tokens[end]` ends a decorator: `@Get`, `@nest.Get`, `@Get(':id')`. */

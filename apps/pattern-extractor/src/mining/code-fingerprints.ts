@@ -19,7 +19,7 @@
  * different fingerprint, which is acceptable (it is a different file), and it keeps the rule simple.
  */
 import { hash } from 'node:crypto';
-import { boundNames } from './code-bindings';
+import { boundNames, SELF_NAMES } from './code-bindings';
 import {
   CLOSERS,
   type CodeLanguage,
@@ -41,8 +41,6 @@ export interface CodeFingerprint {
   /** The normalised token stream the fingerprint hashes, readable for audits and tests. */
   readonly normalized: string;
 }
-
-const SELF_NAMES = new Set(['self', 'this', 'cls']);
 
 // ------------------------------------------------------------------------------------- statements
 
@@ -131,7 +129,8 @@ function normaliseBody(
   aliases: ReadonlySet<string>,
 ): string[] {
   const keywords = language === 'python' ? PYTHON_KEYWORDS : TYPESCRIPT_KEYWORDS;
-  const bound = new Set([...boundNames(tokens, keywords), ...aliases]);
+  const bindings = boundNames(tokens, keywords);
+  const bound = new Set([...bindings.names, ...aliases]);
   const placeholders = new Map<string, string>();
   const placeholder = (key: string) => {
     let value = placeholders.get(key);
@@ -198,7 +197,8 @@ function normaliseBody(
             base?.kind === 'name' && SELF_NAMES.has(base.text) ? placeholder(`.${token.text}`) : token.text,
           );
         } else if (keywords.has(token.text) || !bound.has(token.text)) out.push(token.text);
-        else out.push(placeholder(token.text));
+        // A member's declaration shares the placeholder of its uses as `this.x`.
+        else out.push(placeholder(bindings.members.has(token.text) ? `.${token.text}` : token.text));
         return;
       }
     }
