@@ -95,6 +95,7 @@ export interface Bindings {
   readonly members: Set<string>;
 }
 
+/** The names `tokens` bind, and which of them are members. */
 export function boundNames(tokens: readonly Token[], keywords: ReadonlySet<string>): Bindings {
   const bindings: Bindings = { names: new Set<string>(), members: new Set<string>() };
   const bound = bindings.names;
