@@ -141,6 +141,26 @@ describe('collisions: the same structure', () => {
       INJECTED_TS,
       INJECTED_TS.replace(/users/g, 'repo').replace('UserService', 'AccountService'),
     ],
+    [
+      'a default and named imports reordered',
+      "import React, { useState, useEffect } from 'react';\nuseEffect(useState);",
+      "import React, { useEffect, useState } from 'react';\nuseEffect(useState);",
+    ],
+    [
+      'a negative literal',
+      'def f(n):\n    return n - 1 if n else -1\n',
+      'def f(n):\n    return n - 2 if n else 3\n',
+    ],
+    [
+      'a renamed entity of the project, imported from a relative module',
+      "import { UserService } from './user.service';\nexport const make = () => new UserService();",
+      "import { AccountService } from '../accounts/account.service';\nexport const make = () => new AccountService();",
+    ],
+    [
+      'a renamed Python model, imported from a relative module',
+      'from .models import User\n\ndef get(pk):\n    return User.objects.get(pk=pk)\n',
+      'from ..shop.models import Order\n\ndef get(pk):\n    return Order.objects.get(pk=pk)\n',
+    ],
   ])('%s', (_name, left, right) => {
     expect(fingerprintCode(right).normalized).toEqual(fingerprintCode(left).normalized);
     expect(fingerprintCode(right).fingerprint).toEqual(fingerprintCode(left).fingerprint);
@@ -168,6 +188,11 @@ describe('separations: a different structure', () => {
     ],
     ['one variable used where there were two', BASE_PY, BASE_PY.replace('str(user_id)', 'str(base_url)')],
     ['a different import', BASE_PY, BASE_PY.replace('import json', 'import yaml')],
+    [
+      'another name from an absolute module (it may be a package’s)',
+      'from app.models import User\nUser.query.get(1)\n',
+      'from app.models import Order\nOrder.query.get(1)\n',
+    ],
     ['a block moved out of a loop', 'for x in xs:\n    a(x)\n    b(x)\n', 'for x in xs:\n    a(x)\nb(x)\n'],
     [
       'a TypeScript guard',

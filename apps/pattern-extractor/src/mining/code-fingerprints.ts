@@ -6,9 +6,11 @@
  * A small tokenizer is enough (no parser dependency): the code is cut into names, operators, string
  * and number literals and, for Python, the layout tokens NEWLINE / INDENT / DEDENT (indentation
  * *levels*, not widths, so 2-space, 4-space and tab indents read the same). Then:
- * - comments and docstrings vanish; every string becomes `STR`, every number `NUM`; TypeScript `;`
- *   and trailing commas vanish (formatters add and remove them freely);
- * - import statements are normalised and sorted to the top, and the names they bring are kept;
+ * - comments and docstrings vanish; every string becomes `STR`, every number `NUM` (`-1` too);
+ *   TypeScript `;` and trailing commas vanish (formatters add and remove them freely);
+ * - import statements are normalised and sorted to the top, and the names they bring are kept,
+ *   unless they come from the project itself (`./user.service`, `from .models import User`): those
+ *   are the code's own names, as aliases are;
  * - names the code binds itself (functions, classes, parameters, variables, loop targets, aliases,
  *   `self.x` / `this.x` members) become positional placeholders `$0`, `$1`… by first occurrence:
  *   the author chose them, so a rename must collide, yet reusing one variable twice stays distinct
@@ -33,7 +35,7 @@ import {
 export { type CodeLanguage, detectLanguage } from './code-tokenizer';
 
 /** Bump when a change to the algorithm changes fingerprints. */
-export const ALGORITHM_VERSION = 'code-fingerprints/2';
+export const ALGORITHM_VERSION = 'code-fingerprints/3';
 
 export interface CodeFingerprint {
   readonly fingerprint: string;
@@ -79,29 +81,54 @@ function splitImports(
       if (tokens[end + 1]?.text === ';') end += 1;
     }
     const statement = tokens.slice(at, end + 1);
-    // `import numpy as np`: the alias is the code's own name, renamed freely.
+    const local = isLocalImport(statement, language);
+    // `import numpy as np`: the alias is the code's own name, renamed freely. So is every name a
+    // local import brings (`import { UserService } from './user.service'`): the project's own.
     statement.forEach((part, index) => {
-      if (part.kind === 'name' && statement[index - 1]?.text === 'as') aliases.add(part.text);
+      const named = part.kind === 'name' && !IMPORT_WORDS.has(part.text);
+      if (named && (local || statement[index - 1]?.text === 'as')) aliases.add(part.text);
     });
-    imports.push(
-      normaliseImport(statement.map((part) => (aliases.has(part.text) ? { ...part, text: 'ALIAS' } : part))),
-    );
+    imports.push(normaliseImport(local ? localImport(statement, language) : statement, aliases));
     at = end + 1;
   }
   return { imports: [...new Set(imports)].sort(), aliases, body };
 }
 
+const IMPORT_WORDS = new Set(['import', 'from', 'as', 'type']);
+/** A module path of the project itself rather than a package: `./x`, `../x`, `@/x`, `~/x`. */
+const LOCAL_MODULE = /^["'](?:\.{1,2}|[@~])\//;
+
+/** An import of the project's own code: a relative module, or Python's `from .x import …`. */
+function isLocalImport(statement: readonly Token[], language: CodeLanguage): boolean {
+  if (language === 'python') return statement[0]?.text === 'from' && statement[1]?.text === '.';
+  const module = statement.find((token) => token.kind === 'string');
+  return module !== undefined && LOCAL_MODULE.test(module.text);
+}
+
+/** A local import with its module path, which follows the names it brings, made `'LOCAL'`. */
+function localImport(statement: readonly Token[], language: CodeLanguage): Token[] {
+  const local: Token = { kind: 'string', text: "'LOCAL'" };
+  if (language !== 'python') return statement.map((token) => (token.kind === 'string' ? local : token));
+  const names = statement.findIndex((token) => token.text === 'import');
+  return [statement[0] as Token, local, ...statement.slice(names)];
+}
+
 /**
- * An import with its imported names sorted (`from x import b, a` = `from x import a, b`) and its
- * module in single quotes (`from "x"` = `from 'x'`: a formatter's choice).
+ * An import with the code's own names made `ALIAS`, its imported names sorted (`from x import b, a`
+ * = `from x import a, b`, `import React, { b, a }` = `import React, { a, b }`) and its module in
+ * single quotes (`from "x"` = `from 'x'`: a formatter's choice).
  */
-function normaliseImport(tokens: readonly Token[]): string {
+function normaliseImport(tokens: readonly Token[], aliases: ReadonlySet<string>): string {
   const texts = tokens
     .filter((token) => token.kind !== 'newline' && token.text !== ';')
-    .map((token) =>
-      token.kind === 'string' && /^["']/.test(token.text) ? `'${token.text.slice(1, -1)}'` : token.text,
-    );
-  const open = texts.findIndex((text) => text === '{' || text === 'import');
+    .map((token) => {
+      if (token.kind === 'name' && aliases.has(token.text)) return 'ALIAS';
+      return token.kind === 'string' && /^["']/.test(token.text)
+        ? `'${token.text.slice(1, -1)}'`
+        : token.text;
+    });
+  const brace = texts.indexOf('{');
+  const open = brace >= 0 ? brace : texts.indexOf('import');
   const close = texts.indexOf('}');
   const from = open + 1;
   const to = close > open ? close : texts.length;
@@ -122,6 +149,35 @@ function normaliseImport(tokens: readonly Token[]): string {
 }
 
 // ------------------------------------------------------------------------------------- normalise
+
+/** Keywords that are values themselves: a `-` after one is a subtraction. */
+const VALUE_KEYWORDS = new Set([
+  'None',
+  'True',
+  'False',
+  'self',
+  'this',
+  'super',
+  'null',
+  'undefined',
+  'true',
+  'false',
+]);
+
+/** Whether `token` can end an operand, so that a `-` after it is binary. */
+function endsValue(token: Token | undefined, keywords: ReadonlySet<string>): boolean {
+  switch (token?.kind) {
+    case 'number':
+    case 'string':
+      return true;
+    case 'name':
+      return !keywords.has(token.text) || VALUE_KEYWORDS.has(token.text);
+    case 'op':
+      return CLOSERS.has(token.text);
+    default:
+      return false;
+  }
+}
 
 function normaliseBody(
   tokens: readonly Token[],
@@ -186,6 +242,8 @@ function normaliseBody(
           return;
         }
         if (at === skipClose) return;
+        // `-1` is a literal value as `1` is: a unary minus on a number goes with the number.
+        if (token.text === '-' && next?.kind === 'number' && !endsValue(previous, keywords)) return;
         if (token.text === ',' && next !== undefined && CLOSERS.has(next.text)) return;
         out.push(token.text);
         return;
