@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import {
+  errorText,
   ERROR_SIGNATURE_ALGORITHM_VERSION,
   type ErrorSignatureRow,
   ErrorSignatureMiner,
@@ -159,6 +160,8 @@ describe('error signatures', () => {
       true,
     ],
     ['os.path.join is deprecated here', 'loadUser() is deprecated here', true],
+    ['Missing import os', 'missing import json.', true],
+    ['the loop is too slow!', 'The loop is too slow', true],
   ])('%j and %j share a signature: %s', (firstText, secondText, same) => {
     const miner = new ErrorSignatureMiner();
     const [first] = miner.add(newRow({ user_feedback: firstText, user_accepted: false }));
@@ -166,12 +169,24 @@ describe('error signatures', () => {
     expect(first?.fingerprint === second?.fingerprint).toBe(same);
   });
 
+  test.each([
+    ['Missing import json.', 'missing import json'],
+    ['  The loop is too slow!!  ', 'the loop is too slow'],
+    ['JSON parse failed…', 'JSON parse failed'],
+    ['UserService is not injectable', 'UserService is not injectable'],
+    ['I cannot run it?', 'I cannot run it'],
+    ['version 1.2.', 'version 1.2'],
+    ['...', ''],
+  ])('errorText(%j) is %j', (message, text) => {
+    expect(errorText(message)).toBe(text);
+  });
+
   test('fingerprints are stable, versioned and apart by kind', () => {
     const fingerprint = errorFingerprint('truncated', '');
     expect(fingerprint).toMatch(/^[\da-f]{16}$/);
     expect(errorFingerprint('truncated', '')).toBe(fingerprint);
     expect(errorFingerprint('syntax_invalid', '')).not.toBe(fingerprint);
-    expect(ERROR_SIGNATURE_ALGORITHM_VERSION).toBe(2);
+    expect(ERROR_SIGNATURE_ALGORITHM_VERSION).toBe(3);
     const [signature] = new ErrorSignatureMiner().add(newRow({ finish_reason: 'length' }));
     expect(signature).toEqual({ kind: 'truncated', template: null, fingerprint });
   });

@@ -14,7 +14,7 @@ import { Drain, type DrainOptions, type DrainState } from './drain';
 import { DEFAULT_MASK_RULES } from './masking';
 
 /** Bump when a change would file some row under another fingerprint. */
-export const ERROR_SIGNATURE_ALGORITHM_VERSION = 2;
+export const ERROR_SIGNATURE_ALGORITHM_VERSION = 3;
 
 /**
  * What the miner needs of a history row joined to its metrics row. `quality_score` does not make a
@@ -141,6 +141,20 @@ export function errorEvents(row: ErrorSignatureRow): ErrorEvent[] {
   return events;
 }
 
+/** A capitalised first word (`Missing`, `The`), not a name (`UserService`, `JSON`, `I`). */
+const SENTENCE_START = /^[A-Z](?=[a-z]+\b)/;
+/** Sentence punctuation ending the text, and the spaces around it. */
+const SENTENCE_END = /\s*[.!?…]+\s*$/;
+
+/**
+ * The text Drain sees for an error message or a complaint: people start a sentence with a capital
+ * or not and end it with a full stop or not, so "Missing import json." reads as "missing import json".
+ */
+export function errorText(message: string): string {
+  const trimmed = message.trim().replace(SENTENCE_END, '');
+  return SENTENCE_START.test(trimmed) ? trimmed[0]?.toLowerCase() + trimmed.slice(1) : trimmed;
+}
+
 /** The fingerprint of a kind and a founding text (the empty string when there is no text). */
 export function errorFingerprint(kind: ErrorKind, foundingText: string): string {
   return hash(
@@ -201,11 +215,12 @@ export class ErrorSignatureMiner {
   }
 
   private sign({ kind, message }: ErrorEvent): ErrorSignature {
-    if (message === null || message.trim() === '') {
+    const text = message === null ? '' : errorText(message);
+    if (text === '') {
       return { kind, template: null, fingerprint: errorFingerprint(kind, '') };
     }
     const drain = this.drainFor(kind);
-    const clusterId = drain.add(message);
+    const clusterId = drain.add(text);
     const fingerprint = errorFingerprint(kind, drain.founder(clusterId));
     return { kind, template: drain.template(clusterId), fingerprint };
   }
