@@ -31,6 +31,28 @@ const MEMBERS_TS = `export class ReportCache {
 }
 `;
 
+/** A dataclass field, used through `self`. */
+const DATACLASS_PY = `@dataclass
+class Basket:
+    tags: list
+
+    def add(self, item):
+        self.tags.append(item)
+`;
+
+/** An entity whose column is read from another object. */
+const ENTITY_TS = `@Entity()
+export class Order {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ length: 20 })
+  title: string;
+}
+
+export const caption = (order: Order) => order.title.toUpperCase();
+`;
+
 /** A NestJS controller whose parameter is behind a decorator. */
 const DECORATED_TS = `@Controller('users')
 export class UsersController {
@@ -161,6 +183,22 @@ describe('collisions: the same structure', () => {
       'from .models import User\n\ndef get(pk):\n    return User.objects.get(pk=pk)\n',
       'from ..shop.models import Order\n\ndef get(pk):\n    return Order.objects.get(pk=pk)\n',
     ],
+    [
+      'a renamed dataclass field and its uses',
+      DATACLASS_PY,
+      DATACLASS_PY.replace(/tags/g, 'labels').replace(/item/g, 'label'),
+    ],
+    [
+      'a renamed pydantic field',
+      'class Item(BaseModel):\n    name: str\n    price: float = 0\n',
+      'class Product(BaseModel):\n    title: str\n    cost: float = 9\n',
+    ],
+    ['a renamed entity column and its use elsewhere', ENTITY_TS, ENTITY_TS.replace(/title/g, 'label')],
+    [
+      'a renamed interface property',
+      'interface Props {\n  url: string;\n}\nexport function Avatar({ url }: Props) {\n  return url;\n}\n',
+      'interface AvatarProps { src: string }\nexport function Picture({ src }: AvatarProps) { return src }\n',
+    ],
   ])('%s', (_name, left, right) => {
     expect(fingerprintCode(right).normalized).toEqual(fingerprintCode(left).normalized);
     expect(fingerprintCode(right).fingerprint).toEqual(fingerprintCode(left).fingerprint);
@@ -209,6 +247,17 @@ describe('separations: a different structure', () => {
       'another Python method called',
       'class A:\n    def load(self):\n        return 1\n\n    def save(self):\n        return self.load()\n',
       'class A:\n    def load(self):\n        return 1\n\n    def save(self):\n        return self.save()\n',
+    ],
+    [
+      'an extra entity column',
+      ENTITY_TS,
+      ENTITY_TS.replace('  title: string;', '  title: string;\n\n  @Column()\n  body: string;'),
+    ],
+    ['a member the code does not declare', ENTITY_TS, ENTITY_TS.replace('order.title', 'order.length')],
+    [
+      'a dataclass field more',
+      DATACLASS_PY,
+      DATACLASS_PY.replace('    tags: list', '    tags: list\n    size: int'),
     ],
     ['a dependency of another type', INJECTED_TS, INJECTED_TS.replace('Repository', 'Cache')],
     ['the parameter read instead of the property', INJECTED_TS, INJECTED_TS.replace('this.users.', 'users.')],

@@ -89,10 +89,54 @@ function declaredInGroup(tokens: readonly Token[], open: number, { names: bound,
 export interface Bindings {
   readonly names: Set<string>;
   /**
-   * The names among them that are members, used as `this.x` / `self.x`: methods, fields declared
-   * with a modifier, constructor parameter properties.
+   * The names among them that are members, used as `this.x`, `self.x` or `order.x`: methods,
+   * fields (declared with a modifier, a type or in a Python class body), constructor parameter
+   * properties.
    */
   readonly members: Set<string>;
+}
+
+/** Whether a name followed by `tokens[at]` is declared with a type: `x: T`, `x?: T`, `x!: T`. */
+function typeAnnotationFollows(tokens: readonly Token[], at: number): boolean {
+  const text = tokens[at]?.text;
+  return text === ':' || ((text === '?' || text === '!') && tokens[at + 1]?.text === ':');
+}
+
+/**
+ * The fields of TypeScript class and interface bodies (`title: string;`, `@Column() title?: string`)
+ * and of Python class bodies (`title: str`, `title = Column(String)`), and Python annotations
+ * anywhere (`total: int`).
+ */
+function declareFields(tokens: readonly Token[], { names, members }: Bindings): void {
+  // Per open bracket (TypeScript) or indented block (Python): whether it is a class body.
+  const bodies: boolean[] = [];
+  let bodyAhead = false;
+  tokens.forEach((token, at) => {
+    const previous = tokens[at - 1];
+    if ((token.text === 'class' || token.text === 'interface') && previous?.text !== '.') bodyAhead = true;
+    else if (token.kind === 'indent' || OPENERS.has(token.text)) {
+      bodies.push(bodyAhead && token.text !== '(' && token.text !== '[');
+      if (token.text !== '(' && token.text !== '[') bodyAhead = false;
+    } else if (token.kind === 'dedent' || CLOSERS.has(token.text)) bodies.pop();
+    else if (token.kind === 'newline' && previous?.text !== ':') bodyAhead = false;
+    if (token.kind !== 'name' || previous?.text === '.') return;
+    const inBody = bodies[bodies.length - 1] === true;
+    const pythonStatement = previous === undefined || LAYOUT_KINDS.has(previous.kind);
+    const next = tokens[at + 1];
+    if (inBody && typeAnnotationFollows(tokens, at + 1)) {
+      names.add(token.text);
+      members.add(token.text);
+    } else if (inBody && pythonStatement && next?.text === '=') {
+      names.add(token.text);
+      members.add(token.text);
+    } else if (
+      pythonStatement &&
+      next?.text === ':' &&
+      !LAYOUT_KINDS.has(tokens[at + 2]?.kind ?? 'newline')
+    ) {
+      names.add(token.text);
+    }
+  });
 }
 
 /** The names `tokens` bind, and which of them are members. */
@@ -185,6 +229,7 @@ export function boundNames(tokens: readonly Token[], keywords: ReadonlySet<strin
       }
     }
   });
+  declareFields(tokens, bindings);
   tokens.forEach((token, at) => {
     if (token.text === '(' && !CONTROL_KEYWORDS.has(tokens[at - 1]?.text ?? '')) {
       const close = matchingClose(tokens, at);

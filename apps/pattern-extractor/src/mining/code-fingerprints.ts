@@ -12,9 +12,10 @@
  *   unless they come from the project itself (`./user.service`, `from .models import User`): those
  *   are the code's own names, as aliases are;
  * - names the code binds itself (functions, classes, parameters, variables, loop targets, aliases,
- *   `self.x` / `this.x` members) become positional placeholders `$0`, `$1`… by first occurrence:
- *   the author chose them, so a rename must collide, yet reusing one variable twice stays distinct
- *   from using two variables. Every other name is kept verbatim: keywords, builtins, imported
+ *   `self.x` / `this.x` members, declared fields such as `title: string` or `name = Column(…)`, also
+ *   where another object's `.title` reads them) become positional placeholders `$0`, `$1`… by first
+ *   occurrence: the author chose them, so a rename must collide, yet reusing one variable twice stays
+ *   distinct from using two variables. Every other name is kept verbatim: keywords, builtins, imported
  *   modules, attribute and method names on other objects, keyword-argument names. Those carry the
  *   meaning of the code: `requests.get` and `requests.post`, `fetchone` and `fetchall`, differ.
  * Placeholders are numbered over the whole file rather than per scope: reordering functions is then a
@@ -250,10 +251,11 @@ function normaliseBody(
       case 'name': {
         const isAttribute = previous?.text === '.' || previous?.text === '?.';
         if (isAttribute) {
+          // The code's own members, on its own object or another (`this.title`, `order.title`).
           const base = tokens[at - 2];
-          out.push(
-            base?.kind === 'name' && SELF_NAMES.has(base.text) ? placeholder(`.${token.text}`) : token.text,
-          );
+          const own =
+            bindings.members.has(token.text) || (base?.kind === 'name' && SELF_NAMES.has(base.text));
+          out.push(own ? placeholder(`.${token.text}`) : token.text);
         } else if (keywords.has(token.text) || !bound.has(token.text)) out.push(token.text);
         // A member's declaration shares the placeholder of its uses as `this.x`.
         else out.push(placeholder(bindings.members.has(token.text) ? `.${token.text}` : token.text));
