@@ -81,27 +81,46 @@ function splitImports(
       while (end < tokens.length && (tokens[end] as Token).kind !== 'string') end += 1;
       if (tokens[end + 1]?.text === ';') end += 1;
     }
-    const statement = tokens.slice(at, end + 1);
-    const local = isLocalImport(statement, language);
+    const written = tokens.slice(at, end + 1);
+    const local = isLocalImport(written, language);
+    const statement = local ? localImport(written, language) : written;
     // `import numpy as np`: the alias is the code's own name, renamed freely. So is every name a
     // local import brings (`import { UserService } from './user.service'`): the project's own.
     statement.forEach((part, index) => {
       const named = part.kind === 'name' && !IMPORT_WORDS.has(part.text);
       if (named && (local || statement[index - 1]?.text === 'as')) aliases.add(part.text);
     });
-    imports.push(normaliseImport(local ? localImport(statement, language) : statement, aliases));
+    imports.push(normaliseImport(statement, aliases));
     at = end + 1;
   }
   return { imports: [...new Set(imports)].sort(), aliases, body };
 }
 
 const IMPORT_WORDS = new Set(['import', 'from', 'as', 'type']);
-/** A module path of the project itself rather than a package: `./x`, `../x`, `@/x`, `~/x`. */
-const LOCAL_MODULE = /^["'](?:\.{1,2}|[@~])\//;
+/** A module path of the project itself rather than a package: `./x`, `../x`, `@/x`, `~/x`, `src/x`. */
+const LOCAL_MODULE = /^["'](?:\.{1,2}|[@~]|src)\//;
+/**
+ * Top-level packages by which Python projects import their own code (`from app.db import
+ * get_session`): the layouts of FastAPI, Django and Flask projects and their usual module names.
+ * None is a package on PyPI that generated code would import.
+ */
+const PYTHON_PROJECT_PACKAGES = new Set(
+  (
+    'app src api core db database models schemas services crud routers utils config settings ' +
+    'repositories domain tests'
+  ).split(' '),
+);
 
-/** An import of the project's own code: a relative module, or Python's `from .x import …`. */
+/**
+ * An import of the project's own code: a relative module (`./user.service`, `from .models import
+ * User`) or, in Python, a module of a project package (`from app.models import User`).
+ */
 function isLocalImport(statement: readonly Token[], language: CodeLanguage): boolean {
-  if (language === 'python') return statement[0]?.text === 'from' && statement[1]?.text === '.';
+  if (language === 'python') {
+    const root = statement[1];
+    const fromModule = statement[0]?.text === 'from' && root !== undefined;
+    return fromModule && (root.text === '.' || PYTHON_PROJECT_PACKAGES.has(root.text));
+  }
   const module = statement.find((token) => token.kind === 'string');
   return module !== undefined && LOCAL_MODULE.test(module.text);
 }
