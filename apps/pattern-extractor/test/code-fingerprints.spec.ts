@@ -204,6 +204,11 @@ describe('collisions: the same structure', () => {
       'interface Props {\n  url: string;\n}\nexport function Avatar({ url }: Props) {\n  return url;\n}\n',
       'interface AvatarProps { src: string }\nexport function Picture({ src }: AvatarProps) { return src }\n',
     ],
+    [
+      'other JSX text',
+      'export const Spinner = () => <p className="muted">Loading...</p>;',
+      'export const Wait = () => <p className="hint">Please wait a moment</p>;',
+    ],
   ])('%s', (_name, left, right) => {
     expect(fingerprintCode(right).normalized).toEqual(fingerprintCode(left).normalized);
     expect(fingerprintCode(right).fingerprint).toEqual(fingerprintCode(left).fingerprint);
@@ -259,6 +264,11 @@ describe('separations: a different structure', () => {
       ENTITY_TS.replace('  title: string;', '  title: string;\n\n  @Column()\n  body: string;'),
     ],
     ['a member the code does not declare', ENTITY_TS, ENTITY_TS.replace('order.title', 'order.length')],
+    [
+      'JSX text where there was an expression',
+      'export const Total = () => <p>Total</p>;',
+      'export const Total = ({ sum }) => <p>{sum}</p>;',
+    ],
     [
       'a dataclass field more',
       DATACLASS_PY,

@@ -6,8 +6,8 @@
  * A small tokenizer is enough (no parser dependency): the code is cut into names, operators, string
  * and number literals and, for Python, the layout tokens NEWLINE / INDENT / DEDENT (indentation
  * *levels*, not widths, so 2-space, 4-space and tab indents read the same). Then:
- * - comments and docstrings vanish; every string becomes `STR`, every number `NUM` (`-1` too);
- *   TypeScript `;` and trailing commas vanish (formatters add and remove them freely);
+ * - comments and docstrings vanish; every string (JSX text too) becomes `STR`, every number `NUM`
+ *   (`-1` too); TypeScript `;` and trailing commas vanish (formatters add and remove them freely);
  * - import statements are normalised and sorted to the top, and the names they bring are kept,
  *   unless they come from the project itself (`./user.service`, `from .models import User`): those
  *   are the code's own names, as aliases are;
@@ -285,6 +285,29 @@ function normaliseBody(
   return out;
 }
 
+/** What JSX text cannot hold: the brackets and operators of code around it. */
+const NOT_JSX_TEXT = new Set(['{', '}', '(', ')', '<', '>', ';', '=', '=>']);
+
+/**
+ * JSX text (`<p>Loading...</p>`) as one string literal: it is a literal value, however many words it
+ * has. Text is recognised right before a closing tag, back to the `>` that opens it.
+ */
+function jsxTextAsStrings(tokens: readonly Token[]): Token[] {
+  const out: Token[] = [];
+  tokens.forEach((token, at) => {
+    const closingTag = token.text === '<' && tokens[at + 1]?.text === '/';
+    if (closingTag) {
+      let start = out.length;
+      while (start > 0 && !NOT_JSX_TEXT.has((out[start - 1] as Token).text)) start -= 1;
+      const words = out.length - start;
+      if (words > 0 && out[start - 1]?.text === '>')
+        out.splice(start, words, { kind: 'string', text: 'JSX' });
+    }
+    out.push(token);
+  });
+  return out;
+}
+
 /**
  * The structural fingerprint of `code`: equal for renames, reformatting, comments, literal values and
  * import order; different for an added branch, statement or a different call.
@@ -293,7 +316,8 @@ export function fingerprintCode(code: string, language?: string): CodeFingerprin
   const resolved = normaliseLanguage(language, code);
   const tokens = tokenize(code.includes('\r') ? code.replace(/\r\n?/g, '\n') : code, resolved);
   const { imports, aliases, body } = splitImports(tokens, resolved);
-  const normalizedBody = normaliseBody(body, resolved, aliases)
+  const bodyTokens = resolved === 'typescript' ? jsxTextAsStrings(body) : body;
+  const normalizedBody = normaliseBody(bodyTokens, resolved, aliases)
     .join(' ')
     .replace(/ ?\n ?/g, '\n')
     .replace(/\n+/g, '\n')
