@@ -162,6 +162,9 @@ describe('error signatures', () => {
     ['os.path.join is deprecated here', 'loadUser() is deprecated here', true],
     ['Missing import os', 'missing import json.', true],
     ['the loop is too slow!', 'The loop is too slow', true],
+    ['the /orders endpoint returns 500', 'the GET /orders endpoint returns 500', true],
+    ['the GET /orders endpoint returns 500', 'the /orders endpoint returns 500', true],
+    ['loop is wrong', 'loop is wrong there', false],
   ])('%j and %j share a signature: %s', (firstText, secondText, same) => {
     const miner = new ErrorSignatureMiner();
     const [first] = miner.add(newRow({ user_feedback: firstText, user_accepted: false }));
@@ -186,7 +189,7 @@ describe('error signatures', () => {
     expect(fingerprint).toMatch(/^[\da-f]{16}$/);
     expect(errorFingerprint('truncated', '')).toBe(fingerprint);
     expect(errorFingerprint('syntax_invalid', '')).not.toBe(fingerprint);
-    expect(ERROR_SIGNATURE_ALGORITHM_VERSION).toBe(3);
+    expect(ERROR_SIGNATURE_ALGORITHM_VERSION).toBe(4);
     const [signature] = new ErrorSignatureMiner().add(newRow({ finish_reason: 'length' }));
     expect(signature).toEqual({ kind: 'truncated', template: null, fingerprint });
   });
@@ -238,7 +241,12 @@ describe('error signatures', () => {
       newRow({
         history_id: `h-${index}`,
         user_accepted: false,
-        user_feedback: index % 3 === 0 ? `missing import m${index % 4}` : `function f${index} is too long`,
+        user_feedback:
+          index % 3 === 0
+            ? `missing import m${index % 4}`
+            : index % 3 === 1
+              ? `function f${index} is too long`
+              : `the ${'GET '.repeat(index % 2)}/r/${index} endpoint is slow`,
         security_issues: index % 5 === 0 ? [{ type: 'eval', message: `eval of input ${index}` }] : [],
       }),
     );
@@ -257,7 +265,47 @@ describe('error signatures', () => {
     expect(resumed.exportState()).toEqual(full.exportState());
   });
 
+  test('one error whose slot holds a varying number of words is one family', () => {
+    const miner = new ErrorSignatureMiner();
+    const feedback = [
+      'the /orders endpoint returns 500',
+      'The GET /orders endpoint returns 500.',
+      'the /users endpoint returns 404',
+      'the POST /users/1 endpoint returns 502',
+      'the /users endpoint returns nothing',
+    ];
+    const fingerprints = feedback.map(
+      (text) => miner.add(newRow({ user_feedback: text, user_accepted: false }))[0]?.fingerprint,
+    );
+    expect(new Set(fingerprints).size).toBe(1);
+    expect(miner.templates()).toEqual([
+      {
+        kind: 'user_feedback',
+        template: 'the <*> <PATH> endpoint returns <*>',
+        fingerprint: fingerprints[0],
+        messages: 5,
+      },
+    ]);
+  });
+
   test('refuses a state of another algorithm version', () => {
-    expect(() => new ErrorSignatureMiner().importState({ version: 0, drains: {} })).toThrow(/version/);
+    expect(() => new ErrorSignatureMiner().importState({ version: 0, kinds: {} })).toThrow(/version/);
+  });
+
+  test('refuses a state whose families do not fit its clusters', () => {
+    const miner = new ErrorSignatureMiner();
+    for (const text of ['missing import os', 'the /a endpoint is slow', 'the GET /a endpoint is slow']) {
+      miner.add(newRow({ user_feedback: text, user_accepted: false }));
+    }
+    const state = miner.exportState();
+    const feedback = state.kinds['user_feedback'];
+    expect(feedback?.families).toEqual([1, 2, 2]);
+    const damaged = (families: number[]) => ({
+      ...state,
+      kinds: { user_feedback: { drain: feedback!.drain, families } },
+    });
+    expect(() => new ErrorSignatureMiner().importState(damaged([1, 2, 1, 1]))).toThrow(/family/);
+    expect(() => new ErrorSignatureMiner().importState(damaged([1, 1, 2]))).toThrow(/cluster 3 in family 2/);
+    expect(() => new ErrorSignatureMiner().importState(damaged([2, 2, 2]))).toThrow(/cluster 1 in family 2/);
   });
 });

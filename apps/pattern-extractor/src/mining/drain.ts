@@ -169,12 +169,12 @@ export class Drain {
 
   /** The current template of a cluster, tokens joined by single spaces. */
   template(clusterId: number): string {
-    return this.cluster(clusterId).template.join(' ');
+    return this.mutableCluster(clusterId).template.join(' ');
   }
 
   /** The masked message that started a cluster, tokens joined by single spaces; it never changes. */
   founder(clusterId: number): string {
-    return this.cluster(clusterId).founder.join(' ');
+    return this.mutableCluster(clusterId).founder.join(' ');
   }
 
   clusters(): DrainCluster[] {
@@ -218,7 +218,17 @@ export class Drain {
     });
   }
 
-  private cluster(clusterId: number): MutableCluster {
+  /** One cluster as it stands now (a live view: it changes as messages join). */
+  cluster(clusterId: number): DrainCluster {
+    return this.mutableCluster(clusterId);
+  }
+
+  /** Whether `token` is one of `pinnedWords`, surrounding punctuation aside. */
+  isPinned(token: string): boolean {
+    return this.pinned.has(token.toLowerCase().replace(/^[^a-z']+|[^a-z']+$/g, ''));
+  }
+
+  private mutableCluster(clusterId: number): MutableCluster {
     const cluster = this.clusterList[clusterId - 1];
     if (cluster === undefined) throw new RangeError(`no Drain cluster ${clusterId}`);
     return cluster;
@@ -278,10 +288,6 @@ export class Drain {
       const other = tokens[index] ?? '';
       return token !== WILDCARD && token !== other && (this.isPinned(token) || this.isPinned(other));
     });
-  }
-
-  private isPinned(token: string): boolean {
-    return this.pinned.has(token.toLowerCase().replace(/^[^a-z']+|[^a-z']+$/g, ''));
   }
 
   private bestMatch(clusters: readonly MutableCluster[], tokens: readonly string[]) {

@@ -2,19 +2,21 @@
  * Sentry-style error signatures of generation history rows. A row yields one signature per failure
  * it shows: its kind (validation failed, syntax invalid, truncated, each security issue type, negative
  * user feedback) plus, where the failure comes with text, the template of that text — masked
- * (`maskVariables`), then clustered by a Drain per kind, so kinds never mix.
+ * (`maskVariables`), then clustered by a Drain per kind, so kinds never mix, and Drain's clusters of
+ * different lengths that are one error joined in families (`error-families.ts`).
  *
- * A signature's fingerprint hashes the algorithm version, the kind and the cluster's founding text
- * (the masked message that started it). Not the current template: that widens as rows join, and a
+ * A signature's fingerprint hashes the algorithm version, the kind and the founding text of the
+ * family's first cluster (the masked message that started it). Not the current template: that widens as rows join, and a
  * fingerprint must not move once given out. The same rows in the same order give the same
  * fingerprints, in one run or resumed from `exportState()`.
  */
 import { hash } from 'node:crypto';
 import { Drain, type DrainOptions, type DrainState } from './drain';
+import { familyTemplate, sameFamily } from './error-families';
 import { DEFAULT_MASK_RULES } from './masking';
 
 /** Bump when a change would file some row under another fingerprint. */
-export const ERROR_SIGNATURE_ALGORITHM_VERSION = 3;
+export const ERROR_SIGNATURE_ALGORITHM_VERSION = 4;
 
 /**
  * What the miner needs of a history row joined to its metrics row. `quality_score` does not make a
@@ -49,10 +51,16 @@ export interface ErrorSignature {
   readonly fingerprint: string;
 }
 
+/** What the miner keeps of one kind: its Drain, and per Drain cluster the first cluster of its family. */
+export interface KindState {
+  readonly drain: DrainState;
+  readonly families: readonly number[];
+}
+
 export interface ErrorSignatureState {
   readonly version: number;
-  /** One Drain state per kind that had text, in the order the kinds first appeared. */
-  readonly drains: Readonly<Record<string, DrainState>>;
+  /** One state per kind that had text, in the order the kinds first appeared. */
+  readonly kinds: Readonly<Record<string, KindState>>;
 }
 
 /**
@@ -164,9 +172,80 @@ export function errorFingerprint(kind: ErrorKind, foundingText: string): string 
   ).slice(0, FINGERPRINT_HEX_DIGITS);
 }
 
+/** The clusters of one kind: Drain's, and the family each belongs to (see `error-families.ts`). */
+class KindClusters {
+  readonly drain = new Drain(ERROR_DRAIN_OPTIONS);
+  /** `familyOf[id - 1]`: the id of the first cluster of cluster `id`'s family. */
+  private readonly familyOf: number[] = [];
+  /** Member cluster ids by family, families in order of their first cluster. */
+  private readonly members = new Map<number, number[]>();
+
+  constructor(state?: { readonly drain: DrainState; readonly families: readonly number[] }) {
+    if (state === undefined) return;
+    this.drain.importState(state.drain);
+    if (state.families.length !== state.drain.clusters.length) {
+      throw new Error('error signature state does not give each Drain cluster a family');
+    }
+    state.families.forEach((family, index) => {
+      // A family is named by its first cluster: this one, or an earlier one heading a family.
+      if (family !== index + 1 && !this.members.has(family)) {
+        throw new Error(`error signature state puts cluster ${index + 1} in family ${family}`);
+      }
+      this.join(index + 1, family);
+    });
+  }
+
+  /** Adds one text; returns the id of its family. */
+  add(text: string): number {
+    const clusterId = this.drain.add(text);
+    if (clusterId > this.familyOf.length) this.join(clusterId, this.familyFor(clusterId));
+    return this.familyOf[clusterId - 1] as number;
+  }
+
+  /** The family's template: what all its clusters share, `<*>` where they differ. */
+  template(family: number): string {
+    const ids = this.members.get(family) ?? [];
+    if (ids.length === 1) return this.drain.template(family);
+    return familyTemplate(ids.map((id) => this.drain.cluster(id).template)).join(' ');
+  }
+
+  families(): { readonly family: number; readonly template: string; readonly messages: number }[] {
+    return [...this.members].map(([family, ids]) => ({
+      family,
+      template: this.template(family),
+      messages: ids.reduce((total, id) => total + this.drain.cluster(id).size, 0),
+    }));
+  }
+
+  exportState() {
+    return { drain: this.drain.exportState(), families: [...this.familyOf] };
+  }
+
+  private join(clusterId: number, family: number): void {
+    this.familyOf.push(family);
+    const ids = this.members.get(family);
+    if (ids === undefined) this.members.set(family, [clusterId]);
+    else ids.push(clusterId);
+  }
+
+  /** The first family holding a cluster of another length that is the same error, else its own. */
+  private familyFor(clusterId: number): number {
+    const founder = this.drain.cluster(clusterId).founder;
+    const isPinned = (token: string) => this.drain.isPinned(token);
+    for (const [family, ids] of this.members) {
+      const fits = ids.some((id) => {
+        const { template } = this.drain.cluster(id);
+        return template.length !== founder.length && sameFamily(template, founder, isPinned);
+      });
+      if (fits) return family;
+    }
+    return clusterId;
+  }
+}
+
 /** Learns message templates row by row; one instance per run (or per resumed run). */
 export class ErrorSignatureMiner {
-  private readonly drains = new Map<ErrorKind, Drain>();
+  private readonly kinds = new Map<ErrorKind, KindClusters>();
 
   /** The signatures of one row, most specific first, without repeats. */
   add(row: ErrorSignatureRow): ErrorSignature[] {
@@ -184,20 +263,20 @@ export class ErrorSignatureMiner {
    * own signature carries the template as it stood when the row came in).
    */
   templates(): (ErrorSignature & { readonly messages: number })[] {
-    return [...this.drains].flatMap(([kind, drain]) =>
-      drain.clusters().map((cluster) => ({
+    return [...this.kinds].flatMap(([kind, clusters]) =>
+      clusters.families().map(({ family, template, messages }) => ({
         kind,
-        template: cluster.template.join(' '),
-        fingerprint: errorFingerprint(kind, cluster.founder.join(' ')),
-        messages: cluster.size,
+        template,
+        fingerprint: errorFingerprint(kind, clusters.drain.founder(family)),
+        messages,
       })),
     );
   }
 
   exportState(): ErrorSignatureState {
-    const drains: Record<string, DrainState> = {};
-    for (const [kind, drain] of this.drains) drains[kind] = drain.exportState();
-    return { version: ERROR_SIGNATURE_ALGORITHM_VERSION, drains };
+    const kinds: Record<string, KindState> = {};
+    for (const [kind, clusters] of this.kinds) kinds[kind] = clusters.exportState();
+    return { version: ERROR_SIGNATURE_ALGORITHM_VERSION, kinds };
   }
 
   importState(state: ErrorSignatureState): void {
@@ -206,11 +285,9 @@ export class ErrorSignatureMiner {
         `error signature state version ${state.version} is not ${ERROR_SIGNATURE_ALGORITHM_VERSION}: rebuild it with \`run --full\``,
       );
     }
-    this.drains.clear();
-    for (const [kind, drainState] of Object.entries(state.drains)) {
-      const drain = new Drain(ERROR_DRAIN_OPTIONS);
-      drain.importState(drainState);
-      this.drains.set(kind as ErrorKind, drain);
+    this.kinds.clear();
+    for (const [kind, kindState] of Object.entries(state.kinds)) {
+      this.kinds.set(kind as ErrorKind, new KindClusters(kindState));
     }
   }
 
@@ -219,18 +296,18 @@ export class ErrorSignatureMiner {
     if (text === '') {
       return { kind, template: null, fingerprint: errorFingerprint(kind, '') };
     }
-    const drain = this.drainFor(kind);
-    const clusterId = drain.add(text);
-    const fingerprint = errorFingerprint(kind, drain.founder(clusterId));
-    return { kind, template: drain.template(clusterId), fingerprint };
+    const clusters = this.clustersFor(kind);
+    const family = clusters.add(text);
+    const fingerprint = errorFingerprint(kind, clusters.drain.founder(family));
+    return { kind, template: clusters.template(family), fingerprint };
   }
 
-  private drainFor(kind: ErrorKind): Drain {
-    let drain = this.drains.get(kind);
-    if (drain === undefined) {
-      drain = new Drain(ERROR_DRAIN_OPTIONS);
-      this.drains.set(kind, drain);
+  private clustersFor(kind: ErrorKind): KindClusters {
+    let clusters = this.kinds.get(kind);
+    if (clusters === undefined) {
+      clusters = new KindClusters();
+      this.kinds.set(kind, clusters);
     }
-    return drain;
+    return clusters;
   }
 }

@@ -1,0 +1,123 @@
+/**
+ * Error templates of different lengths that are one error. Drain groups messages of equal token
+ * count only, so a slot whose word count varies ("the <*> endpoint" holding `/orders` or
+ * `GET /orders`, a reason of two words or five) splits a family into one cluster per length. Two
+ * templates are one family when their longest common subsequence leaves differences only where a
+ * slot already stands (`<*>` or a masked variable, in the difference or right beside it), none of
+ * them a meaning word, and the shared tokens make up at least half of the longer template: "loop is
+ * wrong" and "loop is wrong here" stay apart (no slot there), "cannot find module <*>" and "cannot
+ * find module <*> from <*>" do not.
+ */
+import { WILDCARD } from './drain';
+
+/** Share of the longer template's tokens both must share, `<*>` aside (Drain's own threshold). */
+export const MIN_SHARED_CONSTANTS = 0.5;
+/** Longer templates are no short error messages: they are left to Drain alone. */
+const MAX_TOKENS = 64;
+
+/** `<*>`, or a token holding a masked variable (`<NUM>`, `(<PATH>),`): where a template varies. */
+function isSlot(token: string | undefined): boolean {
+  return token !== undefined && (token === WILDCARD || /<[A-Z]+>/.test(token));
+}
+
+/** Index pairs of a longest common subsequence of equal tokens, in order. */
+function commonSubsequence(left: readonly string[], right: readonly string[]): [number, number][] {
+  const width = right.length + 1;
+  const table = new Uint16Array((left.length + 1) * width);
+  for (let i = left.length - 1; i >= 0; i -= 1) {
+    for (let j = right.length - 1; j >= 0; j -= 1) {
+      table[i * width + j] =
+        left[i] === right[j]
+          ? (table[(i + 1) * width + j + 1] as number) + 1
+          : Math.max(table[(i + 1) * width + j] as number, table[i * width + j + 1] as number);
+    }
+  }
+  const pairs: [number, number][] = [];
+  let i = 0;
+  let j = 0;
+  while (i < left.length && j < right.length) {
+    if (left[i] === right[j]) {
+      pairs.push([i, j]);
+      i += 1;
+      j += 1;
+    } else if ((table[(i + 1) * width + j] as number) >= (table[i * width + j + 1] as number)) i += 1;
+    else j += 1;
+  }
+  return pairs;
+}
+
+/** What lies between two anchors of the alignment, on each side, and the anchors around it. */
+interface Difference {
+  readonly left: readonly string[];
+  readonly right: readonly string[];
+  readonly before: string | undefined;
+  readonly after: string | undefined;
+}
+
+function differences(
+  left: readonly string[],
+  right: readonly string[],
+  pairs: readonly [number, number][],
+): Difference[] {
+  const found: Difference[] = [];
+  let leftAt = 0;
+  let rightAt = 0;
+  for (const [leftIndex, rightIndex] of [...pairs, [left.length, right.length] as const]) {
+    if (leftIndex > leftAt || rightIndex > rightAt) {
+      found.push({
+        left: left.slice(leftAt, leftIndex),
+        right: right.slice(rightAt, rightIndex),
+        before: left[leftAt - 1],
+        after: left[leftIndex],
+      });
+    }
+    leftAt = leftIndex + 1;
+    rightAt = rightIndex + 1;
+  }
+  return found;
+}
+
+/**
+ * Whether two templates of different lengths are one error. `isPinned` tells a meaning word (see
+ * `DrainOptions.pinnedWords`): one inside a difference keeps the templates apart.
+ */
+export function sameFamily(
+  left: readonly string[],
+  right: readonly string[],
+  isPinned: (token: string) => boolean,
+): boolean {
+  if (left.length > MAX_TOKENS || right.length > MAX_TOKENS) return false;
+  const pairs = commonSubsequence(left, right);
+  const sharedConstants = pairs.filter(([index]) => left[index] !== WILDCARD).length;
+  if (sharedConstants < MIN_SHARED_CONSTANTS * Math.max(left.length, right.length)) return false;
+  return differences(left, right, pairs).every(
+    ({ left: leftPart, right: rightPart, before, after }) =>
+      ![...leftPart, ...rightPart].some(isPinned) &&
+      (isSlot(before) || isSlot(after) || leftPart.some(isSlot) || rightPart.some(isSlot)),
+  );
+}
+
+/**
+ * One template for a family: the tokens all its templates share, in order, with `<*>` wherever any
+ * of them differs (one `<*>` per stretch, none beside a `<*>` already there).
+ */
+export function familyTemplate(templates: readonly (readonly string[])[]): string[] {
+  const [first, ...rest] = templates;
+  let merged = [...(first ?? [])];
+  for (const template of rest) {
+    const pairs = commonSubsequence(merged, template);
+    const next: string[] = [];
+    let mergedAt = 0;
+    let otherAt = 0;
+    for (const [index, otherIndex] of [...pairs, [merged.length, template.length] as const]) {
+      const differs = index > mergedAt || otherIndex > otherAt;
+      const token = merged[index];
+      if (differs && next[next.length - 1] !== WILDCARD && token !== WILDCARD) next.push(WILDCARD);
+      if (token !== undefined) next.push(token);
+      mergedAt = index + 1;
+      otherAt = otherIndex + 1;
+    }
+    merged = next;
+  }
+  return merged;
+}

@@ -1,0 +1,44 @@
+import { describe, expect, test } from '@jest/globals';
+import { familyTemplate, sameFamily } from '../src/mining/error-families';
+
+const MEANING_WORDS = new Set(['not', 'missing', 'unused']);
+const isPinned = (token: string) => MEANING_WORDS.has(token);
+const words = (text: string) => text.split(' ');
+
+describe('sameFamily', () => {
+  test.each([
+    ['the <PATH> endpoint returns <NUM>', 'the GET <PATH> endpoint returns <NUM>', true],
+    ['cannot find module <*>', 'cannot find module <*> from <*>', true],
+    ['missing import <*>', 'missing import <*> from <*>', false],
+    ['deploy failed because <*> <*>', 'deploy failed because of a timeout', true],
+    ['<*> failed in <STR>', 'the nightly <*> failed in <STR>', true],
+    ['loop is wrong', 'loop is wrong here', false],
+    ['<*> is defined', '<*> is not defined', false],
+    ['missing import <*>', 'missing unused import <*>', false],
+    ['error: <*>', 'error: the build broke again today', false],
+    ['timeout after <NUM> seconds', 'timeout after <NUM> seconds and one retry', false],
+  ])('%j and %j: %s', (left, right, same) => {
+    expect(sameFamily(words(left), words(right), isPinned)).toBe(same);
+    expect(sameFamily(words(right), words(left), isPinned)).toBe(same);
+  });
+
+  test('leaves templates over 64 tokens to Drain', () => {
+    const long = Array.from({ length: 65 }, (_, index) => `w${index}`);
+    expect(sameFamily([...long, '<*>'], [...long, '<*>', 'x'], isPinned)).toBe(false);
+    expect(sameFamily([...long.slice(0, 60), '<*>'], [...long.slice(0, 60), '<*>', 'x'], isPinned)).toBe(
+      true,
+    );
+  });
+});
+
+describe('familyTemplate', () => {
+  test.each([
+    [['missing import <*>'], 'missing import <*>'],
+    [['missing import <*>', 'missing import <*> from <*>'], 'missing import <*>'],
+    [['the <PATH> endpoint', 'the GET <PATH> endpoint'], 'the <*> <PATH> endpoint'],
+    [['deploy failed because <*> <*>', 'deploy failed because of a timeout'], 'deploy failed because <*>'],
+    [['<*> failed', 'the job failed', 'a b failed'], '<*> failed'],
+  ])('%j → %j', (templates, template) => {
+    expect(familyTemplate(templates.map(words)).join(' ')).toBe(template);
+  });
+});
