@@ -92,6 +92,20 @@ describe('error signatures', () => {
 
   test.each([
     ['sql_injection', { kind: 'security:sql_injection', message: null }],
+    ['SQL Injection', { kind: 'security:sql_injection', message: null }],
+    [
+      "B105: Possible hardcoded password: 'admin123'",
+      { kind: 'security:b105', message: "Possible hardcoded password: 'admin123'" },
+    ],
+    [
+      'SQL Injection: query built from user input',
+      { kind: 'security:sql_injection', message: 'query built from user input' },
+    ],
+    ['weak hash:md5', { kind: 'security:weak_hash_md5', message: null }],
+    [
+      'found a hardcoded secret in the config file: api_key',
+      { kind: 'security:found_a_hardcoded_secret_in_the_config_file_api_key', message: null },
+    ],
     [
       { type: 'XSS', message: 'unescaped <b>' },
       { kind: 'security:xss', message: 'unescaped <b>' },

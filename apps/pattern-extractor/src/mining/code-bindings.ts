@@ -123,10 +123,7 @@ function declareFields(tokens: readonly Token[], { names, members }: Bindings): 
     const inBody = bodies[bodies.length - 1] === true;
     const pythonStatement = previous === undefined || LAYOUT_KINDS.has(previous.kind);
     const next = tokens[at + 1];
-    if (inBody && typeAnnotationFollows(tokens, at + 1)) {
-      names.add(token.text);
-      members.add(token.text);
-    } else if (inBody && pythonStatement && next?.text === '=') {
+    if (inBody && (typeAnnotationFollows(tokens, at + 1) || (pythonStatement && next?.text === '='))) {
       names.add(token.text);
       members.add(token.text);
     } else if (

@@ -120,9 +120,19 @@ export function normaliseIssueType(type: string | null): string {
   return normal === '' ? 'unknown' : normal;
 }
 
-/** Reads a security issue of any shape: a bare type string, or an object naming its type and message. */
+/** A scanner's one-line finding: a rule id or a short type name, a colon, then the message. */
+const TYPED_FINDING = /^\s*([A-Za-z][\w.-]*(?: [\w.-]+){0,3})\s*:\s+(\S.*)$/s;
+
+/**
+ * Reads a security issue of any shape: a bare type string (`sql_injection`), a finding line
+ * (`B105: Possible hardcoded password: 'x'`, type `b105`), or an object naming its type and message.
+ */
 export function securityIssueEvent(issue: unknown): ErrorEvent {
-  if (typeof issue === 'string') return { kind: `security:${normaliseIssueType(issue)}`, message: null };
+  if (typeof issue === 'string') {
+    const finding = TYPED_FINDING.exec(issue);
+    if (finding === null) return { kind: `security:${normaliseIssueType(issue)}`, message: null };
+    return { kind: `security:${normaliseIssueType(finding[1] ?? null)}`, message: finding[2] ?? null };
+  }
   if (typeof issue !== 'object' || issue === null || Array.isArray(issue)) {
     return { kind: 'security:unknown', message: null };
   }
@@ -228,16 +238,15 @@ class KindClusters {
     else ids.push(clusterId);
   }
 
-  /** The first family holding a cluster of another length that is the same error, else its own. */
+  /**
+   * The first family holding a cluster that is the same error, else its own: one of another length,
+   * or one Drain's tree kept apart (a name leading one message routes as itself, `<*>` in another).
+   */
   private familyFor(clusterId: number): number {
     const founder = this.drain.cluster(clusterId).founder;
     const isPinned = (token: string) => this.drain.isPinned(token);
     for (const [family, ids] of this.members) {
-      const fits = ids.some((id) => {
-        const { template } = this.drain.cluster(id);
-        return template.length !== founder.length && sameFamily(template, founder, isPinned);
-      });
-      if (fits) return family;
+      if (ids.some((id) => sameFamily(this.drain.cluster(id).template, founder, isPinned))) return family;
     }
     return clusterId;
   }
