@@ -10,6 +10,7 @@ import {
   securityIssueEvent,
 } from '../src/mining/error-signatures';
 import { scoreGrouping } from '../src/mining/grouping-accuracy';
+import { generateHistory } from '../src/mining/history-generator';
 
 /** A clean, accepted row; override what a case is about. */
 function newRow(overrides: Partial<ErrorSignatureRow> = {}): ErrorSignatureRow {
@@ -322,4 +323,26 @@ describe('error signatures', () => {
     expect(() => new ErrorSignatureMiner().importState(damaged([1, 1, 2]))).toThrow(/cluster 3 in family 2/);
     expect(() => new ErrorSignatureMiner().importState(damaged([2, 2, 2]))).toThrow(/cluster 1 in family 2/);
   });
+
+  test.each([1, 2, 3])(
+    'seed %i: grouping accuracy at least 0.9 over the failures of 3000 generated rows',
+    (seed) => {
+      const miner = new ErrorSignatureMiner();
+      const truth: string[] = [];
+      const predicted: (string | null)[] = [];
+      for (const row of generateHistory({ seed, rows: 3000 })) {
+        const [signature] = miner.add({
+          ...row,
+          quality_score: null,
+          user_accepted: row.truth.errorFamily === null,
+          manual_edits_required: false,
+        });
+        if (row.truth.errorFamily === null) continue;
+        truth.push(row.truth.errorFamily);
+        predicted.push(signature?.fingerprint ?? null);
+      }
+      expect(truth.length).toBeGreaterThan(1000);
+      expect(scoreGrouping(truth, predicted).ga).toBeGreaterThanOrEqual(0.9);
+    },
+  );
 });

@@ -1,12 +1,14 @@
 /**
- * Error templates of different lengths that are one error. Drain groups messages of equal token
- * count only, so a slot whose word count varies ("the <*> endpoint" holding `/orders` or
- * `GET /orders`, a reason of two words or five) splits a family into one cluster per length. Two
- * templates are one family when their longest common subsequence leaves differences only where a
- * slot already stands (`<*>` or a masked variable, in the difference or right beside it), none of
- * them a meaning word, and the shared tokens make up at least half of the longer template: "loop is
- * wrong" and "loop is wrong here" stay apart (no slot there), "cannot find module <*>" and "cannot
- * find module <*> from <*>" do not.
+ * Error templates that are one error although Drain keeps them apart. Drain groups messages of equal
+ * token count only, so a slot whose word count varies ("the <*> endpoint" holding `/orders` or
+ * `GET /orders`, a reason of two words or five) splits a family into one cluster per length; and its
+ * tree routes a message by its first token, so "jwt is never used" and "<STR> is never used" never
+ * meet. Two templates are one family when the shared tokens of their longest common subsequence
+ * make up at least half of the longer one, no meaning word stands in a difference, and each
+ * difference either replaces words by words (as Drain itself generalises, over any number of words)
+ * or sits at a slot (`<*>` or a masked variable, in the difference or right beside it). A word added
+ * where no slot stands is another error: "loop is wrong" and "loop is wrong here" stay apart,
+ * "cannot find module <*>" and "cannot find module <*> from <*>" do not.
  */
 import { WILDCARD } from './drain';
 
@@ -78,7 +80,7 @@ function differences(
 }
 
 /**
- * Whether two templates of different lengths are one error. `isPinned` tells a meaning word (see
+ * Whether two templates are one error. `isPinned` tells a meaning word (see
  * `DrainOptions.pinnedWords`): one inside a difference keeps the templates apart.
  */
 export function sameFamily(
@@ -90,11 +92,11 @@ export function sameFamily(
   const pairs = commonSubsequence(left, right);
   const sharedConstants = pairs.filter(([index]) => left[index] !== WILDCARD).length;
   if (sharedConstants < MIN_SHARED_CONSTANTS * Math.max(left.length, right.length)) return false;
-  return differences(left, right, pairs).every(
-    ({ left: leftPart, right: rightPart, before, after }) =>
-      ![...leftPart, ...rightPart].some(isPinned) &&
-      (isSlot(before) || isSlot(after) || leftPart.some(isSlot) || rightPart.some(isSlot)),
-  );
+  return differences(left, right, pairs).every(({ left: leftPart, right: rightPart, before, after }) => {
+    if ([...leftPart, ...rightPart].some(isPinned)) return false;
+    const replaces = leftPart.length > 0 && rightPart.length > 0;
+    return replaces || isSlot(before) || isSlot(after) || [...leftPart, ...rightPart].some(isSlot);
+  });
 }
 
 /**
