@@ -1,5 +1,7 @@
 import { once } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { rename } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import type { DataSource } from 'typeorm';
 import { ExtractionError, runExtraction, type RunSummary } from '../job/extraction-job';
 import type { Assignment } from '../job/pattern-miners';
@@ -20,6 +22,8 @@ export async function runCommand(
   { assignmentsPath = null, signal }: { assignmentsPath?: string | null; signal?: AbortSignal } = {},
 ): Promise<number> {
   const assignments = assignmentsPath === null ? null : await openAssignments(assignmentsPath);
+  /** Prompt templates that generalised during the run: old fingerprint → the one its rows moved to. */
+  const moves = new Map<string, string>();
   let summary: RunSummary;
   try {
     output.info('extraction run started', {
@@ -29,6 +33,7 @@ export async function runCommand(
       countPending: !output.json,
       onPending: (rows) => output.progressStart(rows),
       onAssignments: assignments === null ? undefined : (rows) => writeAssignments(assignments, rows),
+      onTemplateMoved: assignments === null ? undefined : (from, to) => void moves.set(from, to),
       afterBatch: (progress) => {
         if (output.json)
           output.info('batch committed', {
@@ -54,6 +59,9 @@ export async function runCommand(
     }
   }
   output.progressStop();
+  if (assignmentsPath !== null && summary.status === 'succeeded' && moves.size > 0) {
+    await rehomeAssignments(assignmentsPath, moves);
+  }
   const fields = summaryFields(summary);
   if (summary.status === 'succeeded') {
     output.info(options.dryRun ? 'dry run done (nothing written)' : 'extraction run done', fields);
@@ -77,4 +85,33 @@ async function openAssignments(filePath: string): Promise<WriteStream> {
 async function writeAssignments(stream: WriteStream, rows: readonly Assignment[]): Promise<void> {
   const text = rows.map((row) => JSON.stringify(row)).join('\n');
   if (text !== '' && !stream.write(`${text}\n`)) await once(stream, 'drain');
+}
+
+/**
+ * Rewrites the assignments file so that each row names the prompt template it is counted under at
+ * the end of the run: a row mined while its template was young names the fingerprint the template
+ * had then, whose totals moved on as it generalised. Line by line, through a file beside it renamed
+ * over it, so memory stays flat and a crash leaves the file as the run wrote it.
+ */
+async function rehomeAssignments(filePath: string, moves: ReadonlyMap<string, string>): Promise<void> {
+  const home = (fingerprint: string): string => {
+    let current = fingerprint;
+    // A chain (a template that generalised twice) is followed to its end; no chain is longer than the map.
+    for (let step = 0; step < moves.size && moves.has(current); step += 1) {
+      current = moves.get(current) as string;
+    }
+    return current;
+  };
+  const rewritten = `${filePath}.rehoming`;
+  const out = createWriteStream(rewritten);
+  await once(out, 'open');
+  for await (const line of createInterface({ input: createReadStream(filePath), crlfDelay: Infinity })) {
+    if (line === '') continue;
+    const assignment = JSON.parse(line) as Assignment;
+    const rehomed = { ...assignment, prompt_template: home(assignment.prompt_template) };
+    if (!out.write(`${JSON.stringify(rehomed)}\n`)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'close');
+  await rename(rewritten, filePath);
 }

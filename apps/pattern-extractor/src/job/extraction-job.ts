@@ -48,6 +48,11 @@ export interface BatchProgress {
 export interface RunHooks {
   /** Called with every batch's assignments, in row order, before the batch commits. */
   readonly onAssignments?: (assignments: readonly Assignment[]) => Promise<void> | void;
+  /**
+   * Called when a prompt template's totals move to the template its rows match now (a template that
+   * generalised; see `rehomeStaleTemplates`), before the batch commits.
+   */
+  readonly onTemplateMoved?: (from: string, to: string) => void;
   /** Called after each batch commits. Tests throw here to kill a run after batch k. */
   readonly afterBatch?: (progress: BatchProgress) => Promise<void> | void;
   /** Called once the run knows how many rows are waiting (only when `countPending`). */
@@ -288,6 +293,7 @@ class Run {
       const home = stale.example === null ? null : miners.promptHome(stale.example);
       if (home !== null && home.current && home.fingerprint !== stale.fingerprint) {
         await this.repository.moveCandidate(this.scope, stale.fingerprint, home.fingerprint, home.details);
+        this.hooks.onTemplateMoved?.(stale.fingerprint, home.fingerprint);
         received.push(patternKey('high_quality_prompt', home.fingerprint));
       } else {
         await this.repository.markOrphan(this.scope, stale.fingerprint);

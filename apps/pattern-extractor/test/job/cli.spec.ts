@@ -96,6 +96,13 @@ describe('pnpm extract (compiled CLI)', () => {
       `SELECT array_agg(id::text ORDER BY id) AS ids FROM llm_generation_history`,
     );
     expect(assignments.map((row) => row.history_id).sort()).toEqual(ids?.ids);
+    // Each row names the template it is counted under now, not the fingerprint a young template had.
+    const [templates] = await db.dataSource.query<{ fingerprints: string[] }[]>(
+      `SELECT array_agg(fingerprint ORDER BY fingerprint) AS fingerprints FROM llm_pattern_candidates
+       WHERE scope = 'live' AND pattern_type = 'high_quality_prompt'`,
+    );
+    const named = [...new Set(assignments.map((row) => row.prompt_template as string))].sort();
+    expect(named).toEqual(templates?.fingerprints);
 
     const status = await cli(['status']);
     expect(status.code).toBe(0);
