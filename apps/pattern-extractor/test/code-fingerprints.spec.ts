@@ -205,6 +205,26 @@ describe('collisions: the same structure', () => {
       'interface AvatarProps { src: string }\nexport function Picture({ src }: AvatarProps) { return src }\n',
     ],
     [
+      'renamed parameters and type parameters of a generic function',
+      'export function paginate<T>(items: T[], page: number, size = 20): T[] {\n  return items.slice((page - 1) * size, page * size);\n}\n',
+      'export function paginate<Row>(rows: Row[], pageNo: number, perPage = 50): Row[] {\n  return rows.slice((pageNo - 1) * perPage, pageNo * perPage);\n}\n',
+    ],
+    [
+      'a renamed generic method and its parameters',
+      'class Cache {\n  lookup<V extends object>(key: string, fallback: V): V {\n    return this.store.get(key) ?? fallback;\n  }\n}\n',
+      'class Store {\n  read<T extends object>(id: string, otherwise: T): T {\n    return this.store.get(id) ?? otherwise;\n  }\n}\n',
+    ],
+    [
+      'a renamed type alias',
+      'export const userSchema = z.object({ name: z.string() });\nexport type UserInput = z.infer<typeof userSchema>;\n',
+      'export const customerSchema = z.object({ name: z.string() });\nexport type CustomerInput = z.infer<typeof customerSchema>;\n',
+    ],
+    [
+      'renamed parameters of a returned arrow function',
+      'function handler(fn) {\n  return (req, res) => fn(req, res);\n}\n',
+      'function handler(callback) {\n  return (request, response) => callback(request, response);\n}\n',
+    ],
+    [
       'other JSX text',
       'export const Spinner = () => <p className="muted">Loading...</p>;',
       'export const Wait = () => <p className="hint">Please wait a moment</p>;',

@@ -46,6 +46,25 @@ function matchingClose(tokens: readonly Token[], open: number): number {
 }
 
 /**
+ * Where a TypeScript type parameter list `<T, U extends Base = Default>` opening at `open` ends (the
+ * index after its `>`), binding its parameter names; `open` itself when no list opens there.
+ */
+function typeParameters(tokens: readonly Token[], open: number, bound: Set<string>): number {
+  if (tokens[open]?.text !== '<') return open;
+  let depth = 0;
+  for (let at = open; at < tokens.length && at < open + 200; at += 1) {
+    const token = tokens[at] as Token;
+    if (token.text === '<') depth += 1;
+    else if (token.text === '>' || token.text === '>>') depth -= token.text.length;
+    else if (token.kind === 'newline' || token.text === ';' || token.text === '{') return open;
+    const previous = tokens[at - 1]?.text;
+    if (token.kind === 'name' && depth === 1 && (previous === '<' || previous === ',')) bound.add(token.text);
+    if (depth <= 0) return at + 1;
+  }
+  return open;
+}
+
+/**
  * Names declared at depth 1 of the group `(`…`)` opening at `open`: parameters (with their TypeScript
  * property modifiers) and destructured names.
  */
@@ -150,17 +169,26 @@ export function boundNames(tokens: readonly Token[], keywords: ReadonlySet<strin
       case 'class':
       case 'function':
       case 'interface':
-      case 'enum':
+      case 'enum': {
         if (next?.kind === 'name') bound.add(next.text);
         // A Python method: its first parameter is `self` or `cls`.
         if (token.text === 'def' && next?.kind === 'name' && SELF_NAMES.has(tokens[at + 3]?.text ?? ''))
           bindings.members.add(next.text);
-        if (token.text !== 'class' && token.text !== 'interface') {
-          // The parameter list: right after the keyword (`function (`) or after the name.
-          const open = tokens[at + 1]?.text === '(' ? at + 1 : tokens[at + 2]?.text === '(' ? at + 2 : -1;
-          if (open > at) declaredInGroup(tokens, open, bindings);
+        // The parameter list: right after the keyword (`function (`) or after the name and its type
+        // parameters (`function paginate<T>(`).
+        const named = typeParameters(tokens, next?.kind === 'name' ? at + 2 : at + 1, bound);
+        if (token.text !== 'class' && token.text !== 'interface' && tokens[named]?.text === '(') {
+          declaredInGroup(tokens, named, bindings);
         }
         return;
+      }
+      case 'type':
+        // A TypeScript type alias, `type UserInput<T> = …` (not a property or variable named `type`).
+        if (next?.kind === 'name' && ['=', '<'].includes(tokens[at + 2]?.text ?? '')) {
+          bound.add(next.text);
+          typeParameters(tokens, at + 2, bound);
+        }
+        break;
       case 'constructor':
         // A TypeScript constructor's parameters (`this.constructor` is a member, not a declaration).
         if (next?.text === '(' && previous?.text !== '.') declaredInGroup(tokens, at + 1, bindings);
@@ -208,9 +236,10 @@ export function boundNames(tokens: readonly Token[], keywords: ReadonlySet<strin
       bound.add(token.text);
       if (previous !== undefined && MEMBER_MODIFIERS.has(previous.text)) bindings.members.add(token.text);
     }
-    // A TypeScript method or arrow function: `name(params) {`, `(params) =>`.
-    if (next?.text === '(' && !CONTROL_KEYWORDS.has(token.text)) {
-      const close = matchingClose(tokens, at + 1);
+    // A TypeScript method: `name(params) {`, `name<T>(params): T {`.
+    const group = next?.text === '<' ? typeParameters(tokens, at + 1, new Set()) : at + 1;
+    if (tokens[group]?.text === '(' && !CONTROL_KEYWORDS.has(token.text)) {
+      const close = matchingClose(tokens, group);
       const after = tokens[returnTypeEnd(tokens, close + 1)]?.text;
       if (
         after === '{' &&
@@ -222,13 +251,15 @@ export function boundNames(tokens: readonly Token[], keywords: ReadonlySet<strin
       ) {
         bound.add(token.text);
         bindings.members.add(token.text);
-        declaredInGroup(tokens, at + 1, bindings);
+        typeParameters(tokens, at + 1, bound);
+        declaredInGroup(tokens, group, bindings);
       }
     }
   });
   declareFields(tokens, bindings);
   tokens.forEach((token, at) => {
-    if (token.text === '(' && !CONTROL_KEYWORDS.has(tokens[at - 1]?.text ?? '')) {
+    // `(params) =>`, also where a keyword leads it: `return (a, b) => …`.
+    if (token.text === '(') {
       const close = matchingClose(tokens, at);
       if (tokens[returnTypeEnd(tokens, close + 1)]?.text === '=>') declaredInGroup(tokens, at, bindings);
     }

@@ -36,7 +36,7 @@ import {
 export { type CodeLanguage, detectLanguage } from './code-tokenizer';
 
 /** Bump when a change to the algorithm changes fingerprints. */
-export const ALGORITHM_VERSION = 'code-fingerprints/3';
+export const ALGORITHM_VERSION = 'code-fingerprints/4';
 
 export interface CodeFingerprint {
   readonly fingerprint: string;
