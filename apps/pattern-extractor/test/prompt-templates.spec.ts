@@ -252,7 +252,7 @@ describe('the miner state', () => {
   test('a state saved by another version of the miner is refused, with the way out', () => {
     const state = new PromptTemplateMiner().exportState();
     expect(() => new PromptTemplateMiner().importState({ ...state, version: 'prompt-templates/1' })).toThrow(
-      'prompt miner state is prompt-templates/1, this miner is prompt-templates/2: rebuild it with `run --full`',
+      'prompt miner state is prompt-templates/1, this miner is prompt-templates/3: rebuild it with `run --full`',
     );
   });
 
@@ -271,6 +271,23 @@ describe('the miner state', () => {
     const miner = new PromptTemplateMiner();
     expect(miner.add(input)).toMatch(/^[0-9a-f]{32}$/);
     expect(miner.add({ ...input, history_id: 'again' })).toBe(miner.match(input));
+  });
+
+  test('one scaffold serving several node types is one template', () => {
+    const miner = new PromptTemplateMiner();
+    const nodeTypes = ['service', 'router', 'utility'];
+    const fingerprints = Array.from({ length: 18 }, (_, i) =>
+      miner.add({
+        history_id: `r${i}`,
+        node_type: nodeTypes[i % 3] as string,
+        method_name: 'fix',
+        prompt_text: `Fix this code. It raises ${WORDS[i % 10]}Error at line ${i + 3}.`,
+      }),
+    );
+    const [template, ...others] = miner.templates();
+    expect(others).toEqual([]);
+    expect(template).toMatchObject({ nodeTypes, template: 'Fix this code. It raises <*> at line <NUM>.' });
+    expect(fingerprints.slice(-3)).toEqual(Array(3).fill(template?.fingerprint));
   });
 
   test('a state of another algorithm version is refused', () => {
@@ -292,7 +309,7 @@ describe('the miner state', () => {
     expect(others).toEqual([]);
     expect(template).toEqual({
       fingerprint: one.match(prompts[0] as PromptRow),
-      nodeType: 'service',
+      nodeTypes: ['service'],
       methodNames: ['generate'],
       template: 'Cover <NUM> cases of <*> now.',
       slots: ['<NUM>', '<*>'],
@@ -405,14 +422,16 @@ describe('learnBatch', () => {
     expect(counted).toBe(rows.length);
   });
 
-  test('equal prompts of other partitions are matched on their own; an empty batch gives nothing', () => {
+  test('equal prompts of other partitions are matched on their own, to one template; an empty batch gives nothing', () => {
     const text = 'Write the handler for the shipping service.\nKeep it short and typed.';
     const prompts = [row(text, 0, 'create'), row(text, 1, 'update'), { ...row(text, 2), node_type: 'job' }];
     const miner = new PromptTemplateMiner();
     const fingerprints = miner.learnBatch([...prompts, { ...prompts[0], history_id: 'r3' } as PromptRow]);
     expect(fingerprints).toEqual([...prompts, prompts[0] as PromptRow].map((each) => miner.match(each)));
-    expect(fingerprints[2]).not.toBe(fingerprints[0]);
-    expect(fingerprints[3]).toBe(fingerprints[0]);
+    expect(new Set(fingerprints).size).toBe(1);
+    expect(miner.templates()).toMatchObject([
+      { nodeTypes: ['service', 'job'], methodNames: ['create', 'update', 'generate'] },
+    ]);
     expect(miner.learnBatch([])).toEqual([]);
   });
 });

@@ -242,7 +242,12 @@ function promptDetails(template: PromptTemplate | undefined): Record<string, unk
     algorithm_version: PROMPT_ALGORITHM_VERSION,
     ...(template === undefined
       ? {}
-      : { template: template.template, slots: template.slots, method_names: template.methodNames }),
+      : {
+          template: template.template,
+          slots: template.slots,
+          node_types: template.nodeTypes,
+          method_names: template.methodNames,
+        }),
   };
 }
 

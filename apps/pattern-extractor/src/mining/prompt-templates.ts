@@ -44,7 +44,7 @@ export { MAX_EXAMPLES, MAX_SWITCH_VALUES } from './prompt-clusters';
 export { promptTokens } from './prompt-masking';
 
 /** Bump when a change to the algorithm changes fingerprints. */
-export const ALGORITHM_VERSION = 'prompt-templates/2';
+export const ALGORITHM_VERSION = 'prompt-templates/3';
 
 /**
  * Clusters kept per partition. Prompts that follow no template each start a cluster; beyond this
@@ -63,7 +63,7 @@ export interface PromptRow {
 /** One template as the miner currently knows it. */
 export interface PromptTemplate {
   readonly fingerprint: string;
-  readonly nodeType: string;
+  readonly nodeTypes: string[];
   readonly methodNames: string[];
   /** The template text; slots read `<*>` (a free gap) or a typed mask such as `<NUM>`, `<CODE>`. */
   readonly template: string;
@@ -121,8 +121,12 @@ export interface PromptMinerState {
   readonly partitions: Partition[];
 }
 
-export function templateFingerprint(nodeType: string, template: string): string {
-  return hash('sha256', `${ALGORITHM_VERSION}\u0000${nodeType}\u0000${template}`, 'hex').slice(0, 32);
+/**
+ * A template is its text: the same scaffold serving several node types (a "fix this code" prompt
+ * for services and for routers) is one template, learnt per partition and counted together.
+ */
+export function templateFingerprint(template: string): string {
+  return hash('sha256', `${ALGORITHM_VERSION}\u0000${template}`, 'hex').slice(0, 32);
 }
 
 function partitionKey(row: Pick<PromptRow, 'node_type' | 'method_name'>): string {
@@ -202,7 +206,7 @@ export class PromptTemplateMiner {
       let value = known[variant];
       if (value === undefined) {
         const { values } = cluster.variants[variant] as Variant;
-        value = fingerprint(row.node_type ?? '', renderTemplate(cluster.items, values));
+        value = fingerprint(renderTemplate(cluster.items, values));
         known[variant] = value;
       }
       return value;
@@ -302,7 +306,7 @@ export class PromptTemplateMiner {
     const incoming = rowCluster(tokens, row.history_id);
     const clusters = partition?.clusters ?? [];
     const placement = bestPlacement(clusters, incoming.items);
-    if (placement === null) return fingerprint(row.node_type ?? '', renderTemplate(tokens, []));
+    if (placement === null) return fingerprint(renderTemplate(tokens, []));
     const current = clusters[placement.clusterIndex] as Cluster;
     return mergedFingerprint(
       row,
@@ -318,11 +322,11 @@ export class PromptTemplateMiner {
       for (const cluster of partition.clusters) {
         for (const variant of cluster.variants) {
           const template = renderTemplate(cluster.items, variant.values);
-          const fingerprint = templateFingerprint(partition.nodeType, template);
+          const fingerprint = templateFingerprint(template);
           const existing = byFingerprint.get(fingerprint);
           byFingerprint.set(fingerprint, {
             fingerprint,
-            nodeType: partition.nodeType,
+            nodeTypes: [...new Set([...(existing?.nodeTypes ?? []), partition.nodeType])],
             methodNames: [...new Set([...(existing?.methodNames ?? []), partition.methodName])],
             template,
             slots: template.match(/<[A-Z*]+>/g) ?? [],
@@ -434,21 +438,16 @@ function mergedFingerprint(
   const variant = merged.variants.find((candidate) =>
     candidate.values.every((value, gap) => value === null || value === rowValues[gap]),
   );
-  return fingerprint(row.node_type ?? '', renderTemplate(merged.items, variant?.values ?? rowValues));
+  return fingerprint(renderTemplate(merged.items, variant?.values ?? rowValues));
 }
 
 /** `templateFingerprint`, remembering what it hashed: a batch renders the same few templates again and again. */
 function rememberingFingerprints(): typeof templateFingerprint {
-  const byNodeType = new Map<string, Map<string, string>>();
-  return (nodeType, template) => {
-    let byTemplate = byNodeType.get(nodeType);
-    if (byTemplate === undefined) {
-      byTemplate = new Map();
-      byNodeType.set(nodeType, byTemplate);
-    }
+  const byTemplate = new Map<string, string>();
+  return (template) => {
     let fingerprint = byTemplate.get(template);
     if (fingerprint === undefined) {
-      fingerprint = templateFingerprint(nodeType, template);
+      fingerprint = templateFingerprint(template);
       byTemplate.set(template, fingerprint);
     }
     return fingerprint;
