@@ -33,6 +33,7 @@ describe('masking', () => {
       'open <PATH> and <PATH> and <PATH>',
     ],
     [PATH_RULE, 'either and/or', 'either and/or'],
+    [PATH_RULE, 'for GET /api/users/:id/orders and /users/{user_id}.', 'for GET <PATH> and <PATH>.'],
     [HEX_RULE, 'addr 0x7ffe12 commit 9fceb02d0ae598e95dc970b74767f19372d61af8', 'addr <HEX> commit <HEX>'],
     [HEX_RULE, 'a deadbeefcafe word', 'a deadbeefcafe word'],
     [

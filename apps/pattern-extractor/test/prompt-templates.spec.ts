@@ -96,6 +96,18 @@ describe('promptTokens masks obvious variables', () => {
     expect(promptTokens('Implement fetch_user now', 'fetch_user')).toEqual(['Implement', '<*>', 'now']);
   });
 
+  test.each([
+    ['Implement findAll now', 'findAll', ['Implement', '<*>', 'now']],
+    ['Implement load2 now', 'load2', ['Implement', '<*>', 'now']],
+    ['Write a SQLAlchemy model for it', 'model', ['Write', 'a', 'SQLAlchemy', 'model', 'for', 'it']],
+    ['Generate a route handler', 'handler', ['Generate', 'a', 'route', 'handler']],
+  ])(
+    '%j with method %j: a method name is a slot where it reads as code, not as a word',
+    (text, name, tokens) => {
+      expect(promptTokens(text, name)).toEqual(tokens);
+    },
+  );
+
   test('a method name masks the same on every row, whatever other names came between', () => {
     const names = Array.from({ length: 1_100 }, (_, index) => `method_${index}`);
     for (const name of names) promptTokens(`Call ${name}.`, name);

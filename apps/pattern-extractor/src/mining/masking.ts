@@ -65,10 +65,14 @@ export const QUOTED_RULE: MaskRule = {
   anyOf: ['"', '`', "'"],
 };
 
-/** Unix paths (`/a/b`, `./a`, `~/a`) and Windows paths (`C:\a\b`), starting a word. */
+/**
+ * Unix paths (`/a/b`, `./a`, `~/a`) and Windows paths (`C:\a\b`), starting a word; route parameters
+ * (`/users/:id`, `/users/{user_id}`) are part of the path.
+ */
 export const PATH_RULE: MaskRule = {
   name: 'path',
-  pattern: /(?<![\w.:/\\<>-])(?:[a-z]:\\[\w.@+-]+(?:\\[\w.@+-]+)*|(?:~|\.{1,2})?(?:\/[\w.@+-]+)+\/?)/gi,
+  pattern:
+    /(?<![\w.:/\\<>-])(?:[a-z]:\\[\w.@+-]+(?:\\[\w.@+-]+)*|(?:~|\.{1,2})?(?:\/(?::?[\w.@+-]+|\{[\w.-]+\}))+\/?)/gi,
   placeholder: '<PATH>',
   anyOf: ['/', '\\'],
 };

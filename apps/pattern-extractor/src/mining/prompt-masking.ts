@@ -142,13 +142,21 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/**
+ * Whether a method name reads as code (`get_user`, `findAll`, `load2`) rather than as a word: a
+ * method named `model` or `handler` must not turn the scaffold's "a SQLAlchemy model" into a slot.
+ */
+function isCodeName(methodName: string): boolean {
+  return methodName.length >= 3 && /[_\dA-Z]/.test(methodName.slice(1));
+}
+
 /** The masked token sequence of a prompt: whitespace-separated tokens, line breaks as tokens. */
 export function promptTokens(promptText: string, methodName = ''): string[] {
   // The scans are skipped where they cannot match: most prompts have neither a `\r` nor a fence.
   let text = promptText.includes('\r') ? promptText.replace(/\r\n?/g, '\n') : promptText;
   if (text.includes('```') || text.includes('~~~')) text = text.replace(FENCED_BLOCK, '<CODE>');
   text = maskCodeLines(maskJsonBlocks(text.split('\n'))).join('\n');
-  if (methodName.length >= 3) text = text.replace(methodNamePattern(methodName), SLOT);
+  if (isCodeName(methodName)) text = text.replace(methodNamePattern(methodName), SLOT);
   text = maskVariables(text);
   const tokens: string[] = [];
   for (const line of text.split('\n')) {
