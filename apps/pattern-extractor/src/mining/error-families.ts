@@ -89,9 +89,12 @@ export function sameFamily(
   isPinned: (token: string) => boolean,
 ): boolean {
   if (left.length > MAX_TOKENS || right.length > MAX_TOKENS) return false;
+  const needed = MIN_SHARED_CONSTANTS * Math.max(left.length, right.length);
+  // Most pairs share few words: counting them is cheaper than the LCS and bounds it from above.
+  const rightTokens = new Set(right);
+  if (left.filter((token) => token !== WILDCARD && rightTokens.has(token)).length < needed) return false;
   const pairs = commonSubsequence(left, right);
-  const sharedConstants = pairs.filter(([index]) => left[index] !== WILDCARD).length;
-  if (sharedConstants < MIN_SHARED_CONSTANTS * Math.max(left.length, right.length)) return false;
+  if (pairs.filter(([index]) => left[index] !== WILDCARD).length < needed) return false;
   return differences(left, right, pairs).every(({ left: leftPart, right: rightPart, before, after }) => {
     if ([...leftPart, ...rightPart].some(isPinned)) return false;
     const replaces = leftPart.length > 0 && rightPart.length > 0;
