@@ -248,6 +248,11 @@ describe('separations: a different structure', () => {
     ['a different call', BASE_PY, BASE_PY.replace('requests.get', 'requests.post')],
     ['a different keyword argument', 'requests.get(u, timeout=3)\n', 'requests.get(u, verify=3)\n'],
     ['a different loop kind', 'if (a) { b(); }', 'while (a) { b(); }'],
+    [
+      'a different function compared with',
+      'if (size < limit(items)) { trim(); }',
+      'if (size < max(items)) { trim(); }',
+    ],
     ['a different method', BASE_PY, BASE_PY.replace('raise_for_status', 'close')],
     [
       'an extra statement',

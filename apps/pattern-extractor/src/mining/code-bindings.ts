@@ -51,6 +51,8 @@ function matchingClose(tokens: readonly Token[], open: number): number {
  */
 function typeParameters(tokens: readonly Token[], open: number, bound: Set<string>): number {
   if (tokens[open]?.text !== '<') return open;
+  // Bound only once the list closes: `if (a < b(c)) {` is a comparison.
+  const names: string[] = [];
   let depth = 0;
   for (let at = open; at < tokens.length && at < open + 200; at += 1) {
     const token = tokens[at] as Token;
@@ -58,8 +60,12 @@ function typeParameters(tokens: readonly Token[], open: number, bound: Set<strin
     else if (token.text === '>' || token.text === '>>') depth -= token.text.length;
     else if (token.kind === 'newline' || token.text === ';' || token.text === '{') return open;
     const previous = tokens[at - 1]?.text;
-    if (token.kind === 'name' && depth === 1 && (previous === '<' || previous === ',')) bound.add(token.text);
-    if (depth <= 0) return at + 1;
+    if (token.kind === 'name' && depth === 1 && (previous === '<' || previous === ','))
+      names.push(token.text);
+    if (depth <= 0) {
+      for (const name of names) bound.add(name);
+      return at + 1;
+    }
   }
   return open;
 }

@@ -2,13 +2,14 @@
  * Sentry-style error signatures of generation history rows. A row yields one signature per failure
  * it shows: its kind (validation failed, syntax invalid, truncated, each security issue type, negative
  * user feedback) plus, where the failure comes with text, the template of that text — masked
- * (`maskVariables`), then clustered by a Drain per kind, so kinds never mix, and Drain's clusters of
- * different lengths that are one error joined in families (`error-families.ts`).
+ * (`maskVariables`), then clustered by a Drain per kind, so kinds never mix; Drain's clusters that
+ * are one error (a slot holding more words, a name routed another way) join in families
+ * (`error-families.ts`).
  *
- * A signature's fingerprint hashes the algorithm version, the kind and the founding text of the
- * family's first cluster (the masked message that started it). Not the current template: that widens as rows join, and a
- * fingerprint must not move once given out. The same rows in the same order give the same
- * fingerprints, in one run or resumed from `exportState()`.
+ * A signature's fingerprint hashes the algorithm version, the kind and the founding text of its
+ * family's first cluster (the masked message that started it). Not the current template: that
+ * widens as rows join, and a fingerprint must not move once given out. The same rows in the same
+ * order give the same fingerprints, in one run or resumed from `exportState()`.
  */
 import { hash } from 'node:crypto';
 import { Drain, type DrainOptions, type DrainState } from './drain';
@@ -190,7 +191,7 @@ class KindClusters {
   /** Member cluster ids by family, families in order of their first cluster. */
   private readonly members = new Map<number, number[]>();
 
-  constructor(state?: { readonly drain: DrainState; readonly families: readonly number[] }) {
+  constructor(state?: KindState) {
     if (state === undefined) return;
     this.drain.importState(state.drain);
     if (state.families.length !== state.drain.clusters.length) {
@@ -227,7 +228,7 @@ class KindClusters {
     }));
   }
 
-  exportState() {
+  exportState(): KindState {
     return { drain: this.drain.exportState(), families: [...this.familyOf] };
   }
 
