@@ -46,28 +46,26 @@ function matchingClose(tokens: readonly Token[], open: number): number {
 }
 
 /**
- * Where a TypeScript type parameter list `<T, U extends Base = Default>` opening at `open` ends (the
- * index after its `>`), binding its parameter names; `open` itself when no list opens there.
+ * A TypeScript type parameter list `<T, U extends Base = Default>` opening at `open`: where it ends
+ * (the index after its `>`) and the names it declares. No list (`end` is `open`, no names) when none
+ * opens there or the `<` is a comparison (`if (a < b(c)) {`).
  */
-function typeParameters(tokens: readonly Token[], open: number, bound: Set<string>): number {
-  if (tokens[open]?.text !== '<') return open;
-  // Bound only once the list closes: `if (a < b(c)) {` is a comparison.
+function typeParameters(tokens: readonly Token[], open: number): { end: number; names: string[] } {
+  const none = { end: open, names: [] };
+  if (tokens[open]?.text !== '<') return none;
   const names: string[] = [];
   let depth = 0;
   for (let at = open; at < tokens.length && at < open + 200; at += 1) {
     const token = tokens[at] as Token;
     if (token.text === '<') depth += 1;
     else if (token.text === '>' || token.text === '>>') depth -= token.text.length;
-    else if (token.kind === 'newline' || token.text === ';' || token.text === '{') return open;
+    else if (token.kind === 'newline' || token.text === ';' || token.text === '{') return none;
     const previous = tokens[at - 1]?.text;
     if (token.kind === 'name' && depth === 1 && (previous === '<' || previous === ','))
       names.push(token.text);
-    if (depth <= 0) {
-      for (const name of names) bound.add(name);
-      return at + 1;
-    }
+    if (depth <= 0) return { end: at + 1, names };
   }
-  return open;
+  return none;
 }
 
 /**
@@ -182,9 +180,10 @@ export function boundNames(tokens: readonly Token[], keywords: ReadonlySet<strin
           bindings.members.add(next.text);
         // The parameter list: right after the keyword (`function (`) or after the name and its type
         // parameters (`function paginate<T>(`).
-        const named = typeParameters(tokens, next?.kind === 'name' ? at + 2 : at + 1, bound);
-        if (token.text !== 'class' && token.text !== 'interface' && tokens[named]?.text === '(') {
-          declaredInGroup(tokens, named, bindings);
+        const generics = typeParameters(tokens, next?.kind === 'name' ? at + 2 : at + 1);
+        for (const name of generics.names) bound.add(name);
+        if (token.text !== 'class' && token.text !== 'interface' && tokens[generics.end]?.text === '(') {
+          declaredInGroup(tokens, generics.end, bindings);
         }
         return;
       }
@@ -192,7 +191,7 @@ export function boundNames(tokens: readonly Token[], keywords: ReadonlySet<strin
         // A TypeScript type alias, `type UserInput<T> = …` (not a property or variable named `type`).
         if (next?.kind === 'name' && ['=', '<'].includes(tokens[at + 2]?.text ?? '')) {
           bound.add(next.text);
-          typeParameters(tokens, at + 2, bound);
+          for (const name of typeParameters(tokens, at + 2).names) bound.add(name);
         }
         break;
       case 'constructor':
@@ -243,7 +242,8 @@ export function boundNames(tokens: readonly Token[], keywords: ReadonlySet<strin
       if (previous !== undefined && MEMBER_MODIFIERS.has(previous.text)) bindings.members.add(token.text);
     }
     // A TypeScript method: `name(params) {`, `name<T>(params): T {`.
-    const group = next?.text === '<' ? typeParameters(tokens, at + 1, new Set()) : at + 1;
+    const generics = typeParameters(tokens, at + 1);
+    const group = generics.end;
     if (tokens[group]?.text === '(' && !CONTROL_KEYWORDS.has(token.text)) {
       const close = matchingClose(tokens, group);
       const after = tokens[returnTypeEnd(tokens, close + 1)]?.text;
@@ -257,7 +257,7 @@ export function boundNames(tokens: readonly Token[], keywords: ReadonlySet<strin
       ) {
         bound.add(token.text);
         bindings.members.add(token.text);
-        typeParameters(tokens, at + 1, bound);
+        for (const name of generics.names) bound.add(name);
         declaredInGroup(tokens, group, bindings);
       }
     }

@@ -11,6 +11,7 @@
  * "cannot find module <*>" and "cannot find module <*> from <*>" do not.
  */
 import { WILDCARD } from './drain';
+import { lcsPairs } from './prompt-alignment';
 
 /** Share of the longer template's tokens both must share, `<*>` aside (Drain's own threshold). */
 export const MIN_SHARED_CONSTANTS = 0.5;
@@ -20,32 +21,6 @@ const MAX_TOKENS = 64;
 /** `<*>`, or a token holding a masked variable (`<NUM>`, `(<PATH>),`): where a template varies. */
 function isSlot(token: string | undefined): boolean {
   return token !== undefined && (token === WILDCARD || /<[A-Z]+>/.test(token));
-}
-
-/** Index pairs of a longest common subsequence of equal tokens, in order. */
-function commonSubsequence(left: readonly string[], right: readonly string[]): [number, number][] {
-  const width = right.length + 1;
-  const table = new Uint16Array((left.length + 1) * width);
-  for (let i = left.length - 1; i >= 0; i -= 1) {
-    for (let j = right.length - 1; j >= 0; j -= 1) {
-      table[i * width + j] =
-        left[i] === right[j]
-          ? (table[(i + 1) * width + j + 1] as number) + 1
-          : Math.max(table[(i + 1) * width + j] as number, table[i * width + j + 1] as number);
-    }
-  }
-  const pairs: [number, number][] = [];
-  let i = 0;
-  let j = 0;
-  while (i < left.length && j < right.length) {
-    if (left[i] === right[j]) {
-      pairs.push([i, j]);
-      i += 1;
-      j += 1;
-    } else if ((table[(i + 1) * width + j] as number) >= (table[i * width + j + 1] as number)) i += 1;
-    else j += 1;
-  }
-  return pairs;
 }
 
 /** What lies between two anchors of the alignment, on each side, and the anchors around it. */
@@ -93,12 +68,13 @@ export function sameFamily(
   // Most pairs share few words: counting them is cheaper than the LCS and bounds it from above.
   const rightTokens = new Set(right);
   if (left.filter((token) => token !== WILDCARD && rightTokens.has(token)).length < needed) return false;
-  const pairs = commonSubsequence(left, right);
+  const pairs = lcsPairs(left, right);
   if (pairs.filter(([index]) => left[index] !== WILDCARD).length < needed) return false;
   return differences(left, right, pairs).every(({ left: leftPart, right: rightPart, before, after }) => {
-    if ([...leftPart, ...rightPart].some(isPinned)) return false;
+    const differing = [...leftPart, ...rightPart];
+    if (differing.some(isPinned)) return false;
     const replaces = leftPart.length > 0 && rightPart.length > 0;
-    return replaces || isSlot(before) || isSlot(after) || [...leftPart, ...rightPart].some(isSlot);
+    return replaces || isSlot(before) || isSlot(after) || differing.some(isSlot);
   });
 }
 
@@ -110,7 +86,7 @@ export function familyTemplate(templates: readonly (readonly string[])[]): strin
   const [first, ...rest] = templates;
   let merged = [...(first ?? [])];
   for (const template of rest) {
-    const pairs = commonSubsequence(merged, template);
+    const pairs = lcsPairs(merged, template);
     const next: string[] = [];
     let mergedAt = 0;
     let otherAt = 0;

@@ -1,6 +1,7 @@
 /**
  * Alignment for the prompt-template miner (`prompt-templates.ts`): a longest common subsequence of two
- * templates (a row is a template without gaps), and the test whether they belong together.
+ * templates (a row is a template without gaps), and the test whether they belong together. The
+ * error-signature families (`error-families.ts`) align templates with the same `lcsPairs`.
  */
 
 /** A row joins a template when the LCS covers this share of the shorter of the two token sequences. */
@@ -80,7 +81,7 @@ function numberedConstants(items: readonly Item[]): NumberedConstants {
  * LCS of the constants of both sides (gaps never match); returns the matched index pairs. Constants
  * are numbered first, so the table compares small integers rather than strings.
  */
-function lcsPairs(left: readonly Item[], right: readonly Item[]): [number, number][] {
+export function lcsPairs(left: readonly Item[], right: readonly Item[]): [number, number][] {
   const { ids, leftAt, leftIds } = numberedConstants(left);
   const rightAt: number[] = [];
   const rightIds: number[] = [];

@@ -197,7 +197,7 @@ export class PromptTemplateMiner {
     const fingerprint = rememberingFingerprints();
     // Per cluster, by variant: the fingerprint of each variant rows only counted in, once rendered.
     const variantFingerprints = new Map<Cluster, string[]>();
-    const variantFingerprint = (row: PromptRow, cluster: Cluster, variant: number) => {
+    const variantFingerprint = (cluster: Cluster, variant: number) => {
       let known = variantFingerprints.get(cluster);
       if (known === undefined) {
         known = [];
@@ -225,8 +225,8 @@ export class PromptTemplateMiner {
         if (kept === null || kept === undefined || kept.shape.version !== kept.version) {
           match = this.matchTokens(row, tokens[index] as readonly string[], fingerprint, partition);
         } else if (kept.variant === null) {
-          match = mergedFingerprint(row, kept.alignment, kept.merged, fingerprint);
-        } else match = variantFingerprint(row, kept.merged, kept.variant);
+          match = mergedFingerprint(kept.alignment, kept.merged, fingerprint);
+        } else match = variantFingerprint(kept.merged, kept.variant);
         inPartition.set(key, match);
       }
       return match;
@@ -309,7 +309,6 @@ export class PromptTemplateMiner {
     if (placement === null) return fingerprint(renderTemplate(tokens, []));
     const current = clusters[placement.clusterIndex] as Cluster;
     return mergedFingerprint(
-      row,
       placement.alignment,
       mergeClusters(current, incoming, placement.alignment),
       fingerprint,
@@ -429,7 +428,6 @@ function reshape(shape: PartitionShape): void {
 
 /** The fingerprint of a row's template in `merged`, the cluster that aligning the row gave. */
 function mergedFingerprint(
-  row: PromptRow,
   alignment: Alignment,
   merged: Cluster,
   fingerprint: typeof templateFingerprint,
