@@ -73,8 +73,8 @@ describe('PatternMiners: the job side of the miners', () => {
     const examples = new Map<string, HistoryRow>();
     let current: string[] = [];
     for (const [from, to] of [
-      [0, 350],
-      [350, 600],
+      [0, 30],
+      [30, 600],
     ] as const) {
       const mined = miners.mineBatch(ROWS.slice(from, to));
       current = mined.promptTemplates;

@@ -19,17 +19,19 @@ describe('joiningVariant', () => {
     const miner = new PromptTemplateMiner();
     let joins = 0;
     for (const row of rows) {
-      const partition = miner
-        .exportState()
-        .partitions.find((each) => each.nodeType === row.node_type && each.methodName === row.method_name);
+      const partition = miner.exportState().partitions.find((each) => each.nodeType === row.node_type);
       const tokens = rowTokens(row);
       const placement = partition === undefined ? null : bestPlacement(partition.clusters, tokens);
       if (partition !== undefined && placement !== null) {
         const current = partition.clusters[placement.clusterIndex] as Cluster;
-        const merged = mergeClusters(current, rowCluster(tokens, row.history_id), placement.alignment);
+        const merged = mergeClusters(
+          current,
+          rowCluster(tokens, row.history_id, row.method_name ?? ''),
+          placement.alignment,
+        );
         const countedIn = current.variants.map((_, variant) => {
           const counted = structuredClone(current);
-          addMember(counted, variant, row.history_id);
+          addMember(counted, variant, row.history_id, row.method_name ?? '');
           return counted;
         });
         const joined = joiningVariant(current, placement.alignment);

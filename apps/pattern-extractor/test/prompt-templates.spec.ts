@@ -8,6 +8,7 @@ import {
   promptTokens,
   type PromptMinerState,
   type PromptRow,
+  templateFingerprint,
 } from '../src/mining/prompt-templates';
 
 const WORDS = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet'];
@@ -227,7 +228,7 @@ describe('grouping behaviours', () => {
     expect(groupsOf(prompts).map((group) => group.length)).toEqual([10, 20]);
   });
 
-  test('partitions keep method names apart unless the templates read the same', () => {
+  test('templates of different methods stay apart unless they read the same', () => {
     const rows = [
       ...Array.from({ length: 5 }, (_, i) => row(`Implement ${WORDS[i]} quickly.`, i, 'a_method')),
       ...Array.from({ length: 5 }, (_, i) => row(`Document ${WORDS[i]} quickly.`, 5 + i, 'b_method')),
@@ -236,6 +237,41 @@ describe('grouping behaviours', () => {
       [0, 1, 2, 3, 4],
       [5, 6, 7, 8, 9],
     ]);
+  });
+
+  test('a method name that reads as a word fills the slot that code-like method names leave', () => {
+    const methods = ['rateLimit', 'authGuard', 'timed', 'requestId', 'cors_check', 'logged'];
+    const rows = methods.flatMap((method, m) =>
+      [0, 1].map((i) =>
+        row(
+          `Write an Express middleware named ${method} that ${sentence(m + i, 3 + i)}.\nReject bad requests.`,
+          m * 2 + i,
+          method,
+        ),
+      ),
+    );
+    expect(groupsOf(rows).map((group) => group.length)).toEqual([12]);
+  });
+
+  test('a line break beside a slot is no difference between templates', () => {
+    expect(templateFingerprint('<*>\nThe code above fails.')).toBe(
+      templateFingerprint('<*> The code above fails.'),
+    );
+    expect(templateFingerprint('Fix:\n<*>\nThanks')).toBe(templateFingerprint('Fix: <*> Thanks'));
+    expect(templateFingerprint('Fix:\nit')).not.toBe(templateFingerprint('Fix: it'));
+  });
+
+  test('a template whose method names follow the data is one template, within a node type', () => {
+    const prompt = (i: number) =>
+      `Write the method for ${WORDS[i]} in the ${WORDS[9 - i]} module.\nOnly code.`;
+    const rows = [
+      // Each row its own method name, as in `find_alpha`, `find_bravo`…
+      ...Array.from({ length: 7 }, (_, i) => row(prompt(i), i, `find_${WORDS[i]}`)),
+      // The same text under another node type is learnt there.
+      { ...row(prompt(8), 7, 'find_india'), node_type: 'router' },
+      row(`Explain what ${WORDS[3]} does, in plain words.`, 8, 'find_juliet'),
+    ];
+    expect(groupsOf(rows)).toEqual([[0, 1, 2, 3, 4, 5, 6], [7], [8]]);
   });
 });
 
@@ -264,7 +300,7 @@ describe('the miner state', () => {
   test('a state saved by another version of the miner is refused, with the way out', () => {
     const state = new PromptTemplateMiner().exportState();
     expect(() => new PromptTemplateMiner().importState({ ...state, version: 'prompt-templates/1' })).toThrow(
-      'prompt miner state is prompt-templates/1, this miner is prompt-templates/3: rebuild it with `run --full`',
+      'prompt miner state is prompt-templates/1, this miner is prompt-templates/4: rebuild it with `run --full`',
     );
   });
 

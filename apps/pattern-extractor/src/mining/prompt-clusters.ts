@@ -9,12 +9,16 @@ import { NEWLINE, SLOT } from './prompt-masking';
 export const MAX_SWITCH_VALUES = 3;
 /** Example history ids kept per template. */
 export const MAX_EXAMPLES = 5;
+/** Method names a template lists at most (`pattern_data.method_names`). */
+export const MAX_METHOD_NAMES = 20;
 
 export interface Variant {
   /** Per gap: its value for these rows (tokens joined by spaces), or null once the gap is a slot. */
   values: (string | null)[];
   count: number;
   examples: string[];
+  /** The method names of these rows, first seen first, at most MAX_METHOD_NAMES. */
+  methodNames: string[];
 }
 
 export interface Cluster {
@@ -77,21 +81,33 @@ function mergeVariants(variants: readonly Variant[]): Variant[] {
   for (const variant of variants) {
     const key = variantKey(variant.values);
     const existing = byKey.get(key);
-    if (existing === undefined) byKey.set(key, { ...variant, examples: [...variant.examples] });
-    else {
+    if (existing === undefined) {
+      byKey.set(key, { ...variant, examples: [...variant.examples], methodNames: [...variant.methodNames] });
+    } else {
       existing.count += variant.count;
       existing.examples = [...existing.examples, ...variant.examples].slice(0, MAX_EXAMPLES);
+      existing.methodNames = withMethodNames(existing.methodNames, variant.methodNames);
     }
   }
   return [...byKey.values()];
 }
 
-/** Turns every gap with more than MAX_SWITCH_VALUES distinct values into a slot. */
+/** A gap value that is masked variables only (`<*>`, `<NUM>`…): a value no constant holds. */
+const MASKED_VALUE = /^<[A-Z*]+>(?: <[A-Z*]+>)*$/;
+
+/**
+ * Turns into a slot every gap with more than MAX_SWITCH_VALUES distinct values, and every gap one of
+ * whose values is masked variables only: where one row has a variable (its method name, a number),
+ * the words other rows have there vary with them ("a middleware named <*>" and "named timed").
+ */
 function settleSlots(variants: Variant[], gaps: number): Variant[] {
   let settled = variants;
   for (let gap = 0; gap < gaps; gap += 1) {
     const distinct = new Set(settled.map((variant) => variant.values[gap]));
-    if (distinct.has(null) || distinct.size > MAX_SWITCH_VALUES) {
+    const masked = [...distinct].some(
+      (value) => value !== null && value !== undefined && MASKED_VALUE.test(value),
+    );
+    if (distinct.has(null) || distinct.size > MAX_SWITCH_VALUES || masked) {
       settled = settled.map((variant) => ({
         ...variant,
         values: variant.values.map((value, index) => (index === gap ? null : value)),
@@ -196,14 +212,30 @@ export function joiningVariant(current: Cluster, alignment: Alignment): number |
  * Counts one more row in a variant of `cluster`, as merging it would (`joiningVariant`). Only counts
  * and examples change in place: they ride along, the shape everything is decided on stays put.
  */
-export function addMember(cluster: Cluster, variantIndex: number, historyId: string): void {
+export function addMember(
+  cluster: Cluster,
+  variantIndex: number,
+  historyId: string,
+  methodName: string,
+): void {
   const variant = cluster.variants[variantIndex] as Variant;
   variant.count += 1;
   if (variant.examples.length < MAX_EXAMPLES) variant.examples = [...variant.examples, historyId];
+  const names = variant.methodNames;
+  if (names.length < MAX_METHOD_NAMES && !names.includes(methodName))
+    variant.methodNames = [...names, methodName];
 }
 
-export function rowCluster(tokens: readonly string[], historyId: string): Cluster {
-  return { items: [...tokens], variants: [{ values: [], count: 1, examples: [historyId] }] };
+/** `known`, then the names of `more` it lacks, up to MAX_METHOD_NAMES. */
+function withMethodNames(known: readonly string[], more: readonly string[]): string[] {
+  return [...new Set([...known, ...more])].slice(0, MAX_METHOD_NAMES);
+}
+
+export function rowCluster(tokens: readonly string[], historyId: string, methodName: string): Cluster {
+  return {
+    items: [...tokens],
+    variants: [{ values: [], count: 1, examples: [historyId], methodNames: [methodName] }],
+  };
 }
 
 export function renderTemplate(items: readonly Item[], values: readonly (string | null)[]): string {

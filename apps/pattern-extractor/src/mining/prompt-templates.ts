@@ -3,7 +3,9 @@
  *
  * Slots can hold one word or two hundred lines and can sit at the very start, so Drain's
  * equal-token-count assumption fails. Instead (Spell-style):
- * 1. rows are partitioned by their known keys (node_type, method_name);
+ * 1. rows are partitioned by node_type. Not by method_name: a template serves many methods whose
+ *    names follow the data (`findCoupon`, `findInvoice`), so a partition per method holds a row or
+ *    two, too few to show which parts are slots; the row's own method name is masked instead (2.);
  * 2. obvious variables are masked: fenced code blocks, runs of lines that read as code and multi-line
  *    JSON become one token each, the row's own method name becomes `<*>`, then UUIDs, numbers, paths,
  *    quoted strings… (`masking.ts`);
@@ -29,6 +31,7 @@ import {
   type Cluster,
   joiningVariant,
   MAX_EXAMPLES,
+  MAX_METHOD_NAMES,
   mergeClusters,
   type Placement,
   regionValue,
@@ -40,11 +43,11 @@ import {
 import { promptTokens } from './prompt-masking';
 
 export { LONG_SEQUENCE, MIN_SHARED_IN_RUNS, MIN_SIMILARITY } from './prompt-alignment';
-export { MAX_EXAMPLES, MAX_SWITCH_VALUES } from './prompt-clusters';
+export { MAX_EXAMPLES, MAX_METHOD_NAMES, MAX_SWITCH_VALUES } from './prompt-clusters';
 export { promptTokens } from './prompt-masking';
 
 /** Bump when a change to the algorithm changes fingerprints. */
-export const ALGORITHM_VERSION = 'prompt-templates/3';
+export const ALGORITHM_VERSION = 'prompt-templates/4';
 
 /**
  * Clusters kept per partition. Prompts that follow no template each start a cluster; beyond this
@@ -75,7 +78,6 @@ export interface PromptTemplate {
 interface Partition {
   key: string;
   nodeType: string;
-  methodName: string;
   clusters: Cluster[];
 }
 
@@ -126,11 +128,14 @@ export interface PromptMinerState {
  * for services and for routers) is one template, learnt per partition and counted together.
  */
 export function templateFingerprint(template: string): string {
-  return hash('sha256', `${ALGORITHM_VERSION}\u0000${template}`, 'hex').slice(0, 32);
+  // A slot may span lines, so whether the line break beside it went into it or stayed scaffold
+  // (alignments of different rows decide either way) is no difference between templates.
+  const canonical = template.replace(/[ \n]*<\*>[ \n]*/g, ' <*> ').trim();
+  return hash('sha256', `${ALGORITHM_VERSION}\u0000${canonical}`, 'hex').slice(0, 32);
 }
 
-function partitionKey(row: Pick<PromptRow, 'node_type' | 'method_name'>): string {
-  return JSON.stringify([row.node_type ?? '', row.method_name ?? '']);
+function partitionKey(row: Pick<PromptRow, 'node_type'>): string {
+  return row.node_type ?? '';
 }
 
 /** The masked tokens the miner aligns: `promptTokens` of the row's prompt and method name. */
@@ -248,7 +253,7 @@ export class PromptTemplateMiner {
     if (remembered !== undefined && remembered.placement !== null && remembered.joined !== null) {
       // Seen at this version and it reshaped nothing: merging it again would only count it.
       const cluster = partition.clusters[remembered.placement.clusterIndex] as Cluster;
-      addMember(cluster, remembered.joined, row.history_id);
+      addMember(cluster, remembered.joined, row.history_id, row.method_name ?? '');
       return {
         shape,
         version: shape.version,
@@ -257,7 +262,7 @@ export class PromptTemplateMiner {
         variant: remembered.joined,
       };
     }
-    const incoming = rowCluster(tokens, row.history_id);
+    const incoming = rowCluster(tokens, row.history_id, row.method_name ?? '');
     if (remembered === undefined) {
       remembered = { placement: bestPlacement(partition.clusters, incoming.items), joined: null };
       if (shape.placements.size >= MAX_REMEMBERED_PLACEMENTS) shape.placements.clear();
@@ -275,7 +280,7 @@ export class PromptTemplateMiner {
     // stays with it.
     const joined = joiningVariant(current, placement.alignment);
     if (joined !== null) {
-      addMember(current, joined, row.history_id);
+      addMember(current, joined, row.history_id, row.method_name ?? '');
       remembered.joined = joined;
     } else {
       const merged = mergeClusters(current, incoming, placement.alignment);
@@ -303,7 +308,7 @@ export class PromptTemplateMiner {
     fingerprint = templateFingerprint,
     partition = this.byKey.get(partitionKey(row)),
   ): string {
-    const incoming = rowCluster(tokens, row.history_id);
+    const incoming = rowCluster(tokens, row.history_id, row.method_name ?? '');
     const clusters = partition?.clusters ?? [];
     const placement = bestPlacement(clusters, incoming.items);
     if (placement === null) return fingerprint(renderTemplate(tokens, []));
@@ -326,7 +331,9 @@ export class PromptTemplateMiner {
           byFingerprint.set(fingerprint, {
             fingerprint,
             nodeTypes: [...new Set([...(existing?.nodeTypes ?? []), partition.nodeType])],
-            methodNames: [...new Set([...(existing?.methodNames ?? []), partition.methodName])],
+            methodNames: [...new Set([...(existing?.methodNames ?? []), ...variant.methodNames])]
+              .filter((name) => name !== '')
+              .slice(0, MAX_METHOD_NAMES),
             template,
             slots: template.match(/<[A-Z*]+>/g) ?? [],
             memberCount: (existing?.memberCount ?? 0) + variant.count,
@@ -361,7 +368,7 @@ export class PromptTemplateMiner {
     const key = partitionKey(row);
     let partition = this.byKey.get(key);
     if (partition === undefined) {
-      partition = { key, nodeType: row.node_type ?? '', methodName: row.method_name ?? '', clusters: [] };
+      partition = { key, nodeType: row.node_type ?? '', clusters: [] };
       this.partitions.push(partition);
       this.byKey.set(key, partition);
     }
