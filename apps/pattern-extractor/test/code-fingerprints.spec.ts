@@ -1,5 +1,10 @@
 import { describe, expect, test } from '@jest/globals';
-import { ALGORITHM_VERSION, detectLanguage, fingerprintCode } from '../src/mining/code-fingerprints';
+import {
+  ALGORITHM_VERSION,
+  detectLanguage,
+  fencedCode,
+  fingerprintCode,
+} from '../src/mining/code-fingerprints';
 import { generateHistory } from '../src/mining/history-generator';
 import { type CodeLanguage, tokenize } from '../src/mining/code-tokenizer';
 
@@ -97,6 +102,17 @@ describe('collisions: the same structure', () => {
     ],
     ['2-space indents and tight operators', BASE_PY, BASE_PY.replace(/ {4}/g, '  ').replace(/ \+ /g, '+')],
     ['tabs for indents', BASE_PY, BASE_PY.replace(/ {4}/g, '\t')],
+    [
+      'a reply that fences the code between prose',
+      BASE_PY,
+      `Here it is:\n\n\`\`\`python\n${BASE_PY}\`\`\`\nIt raises on 4xx.`,
+    ],
+    ['a reply cut off inside its fence', BASE_PY, `~~~\n${BASE_PY}`],
+    [
+      'two fenced blocks',
+      MEMBERS_TS,
+      `\`\`\`ts\n${MEMBERS_TS.slice(0, 60)}\n\`\`\`\nthen\n\`\`\`\n${MEMBERS_TS.slice(60)}\n\`\`\``,
+    ],
     ['no final line break', BASE_PY, BASE_PY.trimEnd()],
     ['a wrapped import list', 'from x import (\n    b,\n    a,\n)\nb(a)\n', 'from x import a, b\nb(a)\n'],
     [
@@ -303,6 +319,19 @@ describe('separations: a different structure', () => {
     ['the parameter read instead of the property', INJECTED_TS, INJECTED_TS.replace('this.users.', 'users.')],
   ])('%s', (_name, left, right) => {
     expect(fingerprintCode(right).fingerprint).not.toEqual(fingerprintCode(left).fingerprint);
+  });
+});
+
+describe('fenced replies', () => {
+  test('the fence names the language, and different code in fences stays apart', () => {
+    const fenced = (code: string, info = 'ts') => `\`\`\`${info}\n${code}\n\`\`\``;
+    const schema = 'export const userSchema = z.object({ name: z.string() });';
+    expect(fingerprintCode(fenced(MEMBERS_TS)).fingerprint).not.toEqual(
+      fingerprintCode(fenced(schema)).fingerprint,
+    );
+    expect(fingerprintCode(fenced('x = 1', 'typescript')).language).toBe('typescript');
+    expect(fingerprintCode(fenced('x = 1', 'py')).language).toBe('python');
+    expect(fencedCode('no fence here')).toBeNull();
   });
 });
 

@@ -36,7 +36,39 @@ import {
 export { type CodeLanguage, detectLanguage } from './code-tokenizer';
 
 /** Bump when a change to the algorithm changes fingerprints. */
-export const ALGORITHM_VERSION = 'code-fingerprints/4';
+export const ALGORITHM_VERSION = 'code-fingerprints/5';
+
+/** A Markdown fence line: three or more backticks or tildes, then an optional info string. */
+const FENCE_LINE = /^[ \t]*(`{3,}|~{3,})[ \t]*([\w+#.-]*)[^`\n]*$/;
+
+/**
+ * The code of a reply that wraps it in Markdown fences ("Here is the service:\n```ts\n…\n```"): the
+ * fenced blocks' lines, joined, and the first block's info string as the language. Prose around
+ * the blocks is no code; a block the reply ends inside (truncated output) runs to the end. Null when
+ * no line opens a fence: then the whole text is the code.
+ */
+export function fencedCode(text: string): { code: string; language: string | undefined } | null {
+  const code: string[] = [];
+  let language: string | undefined;
+  let opened = false;
+  /** The open block's fence (its closing line repeats the character, at least as many times). */
+  let fence: string | null = null;
+  for (const line of text.split('\n')) {
+    const match = FENCE_LINE.exec(line);
+    if (fence === null) {
+      if (match === null) continue;
+      fence = match[1] as string;
+      if (!opened && match[2] !== '') language = match[2];
+      opened = true;
+    } else if (match !== null && match[2] === '' && isClosing(match[1] as string, fence)) fence = null;
+    else code.push(line);
+  }
+  return opened ? { code: code.join('\n'), language } : null;
+}
+
+function isClosing(marker: string, fence: string): boolean {
+  return marker[0] === fence[0] && marker.length >= fence.length;
+}
 
 export interface CodeFingerprint {
   readonly fingerprint: string;
@@ -312,9 +344,12 @@ function jsxTextAsStrings(tokens: readonly Token[]): Token[] {
  * The structural fingerprint of `code`: equal for renames, reformatting, comments, literal values and
  * import order; different for an added branch, statement or a different call.
  */
-export function fingerprintCode(code: string, language?: string): CodeFingerprint {
-  const resolved = normaliseLanguage(language, code);
-  const tokens = tokenize(code.includes('\r') ? code.replace(/\r\n?/g, '\n') : code, resolved);
+export function fingerprintCode(generated: string, language?: string): CodeFingerprint {
+  const text = generated.includes('\r') ? generated.replace(/\r\n?/g, '\n') : generated;
+  const fenced = fencedCode(text);
+  const code = fenced?.code ?? text;
+  const resolved = normaliseLanguage(language ?? fenced?.language, code);
+  const tokens = tokenize(code, resolved);
   const { imports, aliases, body } = splitImports(tokens, resolved);
   const bodyTokens = resolved === 'typescript' ? jsxTextAsStrings(body) : body;
   const normalizedBody = normaliseBody(bodyTokens, resolved, aliases)
