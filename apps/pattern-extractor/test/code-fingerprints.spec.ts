@@ -245,6 +245,21 @@ describe('collisions: the same structure', () => {
       'export const Spinner = () => <p className="muted">Loading...</p>;',
       'export const Wait = () => <p className="hint">Please wait a moment</p>;',
     ],
+    [
+      'another method of a project module (its functions are the project’s own names)',
+      "import { orderService } from '../services/order.service';\nexport const run = (id) => orderService.handleStripeWebhook(id);",
+      "import { refundService } from '../services/refund.service';\nexport const go = (key) => refundService.handleGithubWebhook(key);",
+    ],
+    [
+      'a Python project module’s function',
+      'from app.services import ticket_service\n\ndef run(t):\n    return ticket_service.process_ticket(t)\n',
+      'from app.services import order_service\n\ndef go(o):\n    return order_service.close_order(o)\n',
+    ],
+    [
+      'another environment variable (a key, as in os.environ["X"])',
+      'export const url = process.env.BILLING_URL ?? "http://localhost";',
+      'export const url = process.env.SEARCH_API_URL ?? "http://localhost";',
+    ],
   ])('%s', (_name, left, right) => {
     expect(fingerprintCode(right).normalized).toEqual(fingerprintCode(left).normalized);
     expect(fingerprintCode(right).fingerprint).toEqual(fingerprintCode(left).fingerprint);
@@ -316,6 +331,16 @@ describe('separations: a different structure', () => {
       DATACLASS_PY.replace('    tags: list', '    tags: list\n    size: int'),
     ],
     ['a dependency of another type', INJECTED_TS, INJECTED_TS.replace('Repository', 'Cache')],
+    [
+      'another function of an aliased package (not the project’s own)',
+      'import numpy as np\n\ndef f(n):\n    return np.zeros(n)\n',
+      'import numpy as np\n\ndef f(n):\n    return np.ones(n)\n',
+    ],
+    [
+      'another method of a member of a project module',
+      "import { db } from './db';\nexport const f = (id) => db.users.findMany(id);",
+      "import { db } from './db';\nexport const f = (id) => db.users.deleteMany(id);",
+    ],
     ['the parameter read instead of the property', INJECTED_TS, INJECTED_TS.replace('this.users.', 'users.')],
   ])('%s', (_name, left, right) => {
     expect(fingerprintCode(right).fingerprint).not.toEqual(fingerprintCode(left).fingerprint);

@@ -83,9 +83,10 @@ export interface CodeFingerprint {
 function splitImports(
   tokens: readonly Token[],
   language: CodeLanguage,
-): { imports: string[]; aliases: Set<string>; body: Token[] } {
+): { imports: string[]; aliases: Set<string>; locals: Set<string>; body: Token[] } {
   const imports: string[] = [];
   const aliases = new Set<string>();
+  const locals = new Set<string>();
   const body: Token[] = [];
   let at = 0;
   while (at < tokens.length) {
@@ -121,11 +122,12 @@ function splitImports(
     statement.forEach((part, index) => {
       const named = part.kind === 'name' && !IMPORT_WORDS.has(part.text);
       if (named && (local || statement[index - 1]?.text === 'as')) aliases.add(part.text);
+      if (named && local) locals.add(part.text);
     });
     imports.push(normaliseImport(statement, aliases));
     at = end + 1;
   }
-  return { imports: [...new Set(imports)].sort(), aliases, body };
+  return { imports: [...new Set(imports)].sort(), aliases, locals, body };
 }
 
 const IMPORT_WORDS = new Set(['import', 'from', 'as', 'type']);
@@ -235,6 +237,7 @@ function normaliseBody(
   tokens: readonly Token[],
   language: CodeLanguage,
   aliases: ReadonlySet<string>,
+  locals: ReadonlySet<string>,
 ): string[] {
   const keywords = language === 'python' ? PYTHON_KEYWORDS : TYPESCRIPT_KEYWORDS;
   const bindings = boundNames(tokens, keywords);
@@ -302,11 +305,17 @@ function normaliseBody(
       case 'name': {
         const isAttribute = previous?.text === '.' || previous?.text === '?.';
         if (isAttribute) {
-          // The code's own members, on its own object or another (`this.title`, `order.title`).
+          // The code's own members, on its own object or another (`this.title`, `order.title`), and
+          // those of the project's own modules (`userService.findUser`, imported from `./user.service`).
           const base = tokens[at - 2];
+          const baseIsName = base?.kind === 'name' && tokens[at - 3]?.text !== '.';
           const own =
-            bindings.members.has(token.text) || (base?.kind === 'name' && SELF_NAMES.has(base.text));
-          out.push(own ? placeholder(`.${token.text}`) : token.text);
+            bindings.members.has(token.text) ||
+            (base?.kind === 'name' && SELF_NAMES.has(base.text)) ||
+            (baseIsName && locals.has(base.text));
+          // An environment variable's name is a key, as in `os.environ["X"]`: a literal value.
+          const environment = base?.text === 'env' && tokens[at - 4]?.text === 'process';
+          out.push(environment ? 'ENV' : own ? placeholder(`.${token.text}`) : token.text);
         } else if (keywords.has(token.text) || !bound.has(token.text)) out.push(token.text);
         // A member's declaration shares the placeholder of its uses as `this.x`.
         else out.push(placeholder(bindings.members.has(token.text) ? `.${token.text}` : token.text));
@@ -350,9 +359,9 @@ export function fingerprintCode(generated: string, language?: string): CodeFinge
   const code = fenced?.code ?? text;
   const resolved = normaliseLanguage(language ?? fenced?.language, code);
   const tokens = tokenize(code, resolved);
-  const { imports, aliases, body } = splitImports(tokens, resolved);
+  const { imports, aliases, locals, body } = splitImports(tokens, resolved);
   const bodyTokens = resolved === 'typescript' ? jsxTextAsStrings(body) : body;
-  const normalizedBody = normaliseBody(bodyTokens, resolved, aliases)
+  const normalizedBody = normaliseBody(bodyTokens, resolved, aliases, locals)
     .join(' ')
     .replace(/ ?\n ?/g, '\n')
     .replace(/\n+/g, '\n')
