@@ -85,6 +85,19 @@ describe('Drain', () => {
     expect(run(messages).ids).toEqual([1, 1]);
   });
 
+  test.each([
+    [
+      'the word after a pinning word differs',
+      ['tx is never committed in f', 'tx is never aborted in f'],
+      [1, 2],
+    ],
+    ['with punctuation', ['rate is too low.', 'rate is too high.'], [1, 2]],
+    ['a word further on differs', ['tx is never committed in f', 'tx is never committed in g'], [1, 1]],
+  ])('pinning words keep messages apart: %s', (_name, messages, ids) => {
+    expect(run(messages, { pinningWords: ['never', 'too'] }).ids).toEqual(ids);
+    expect(run(messages).ids).toEqual([1, 1]);
+  });
+
   test('masks with its rules before tokenising', () => {
     const { drain } = run(['ping 10.1.1.1 ok'], { masks: [IP_RULE] });
     expect(drain.template(1)).toBe('ping <IP> ok');

@@ -30,6 +30,12 @@ export interface DrainOptions {
    */
   readonly pinnedWords: readonly string[];
   /**
+   * Words that pin the word right after them (lower case): negations and degrees, whose object is
+   * the meaning ("is never committed" vs "is never rolled back", "too low" vs "too high"). Compared
+   * as `pinnedWords` are. Classic Drain has none.
+   */
+  readonly pinningWords: readonly string[];
+  /**
    * Route a code identifier (`refreshReport`, `user_id`, `os.path`, `load()`) like a token with a
    * digit, through `<*>`: in error texts a name leads many messages of one kind. Classic Drain: false.
    */
@@ -42,6 +48,7 @@ export const DEFAULT_DRAIN_OPTIONS: DrainOptions = {
   maxChildren: 100,
   masks: [],
   pinnedWords: [],
+  pinningWords: [],
   identifiersRouteAsWildcard: false,
 };
 
@@ -104,6 +111,11 @@ function similarity(template: readonly string[], tokens: readonly string[]) {
   return { score: template.length === 0 ? 1 : equal / template.length, wildcards };
 }
 
+/** A token as `pinnedWords` and `pinningWords` are compared: lower case, surrounding punctuation aside. */
+function bareWord(token: string): string {
+  return token.toLowerCase().replace(/^[^a-z']+|[^a-z']+$/g, '');
+}
+
 function describeOptions(options: DrainOptions): string {
   return JSON.stringify({
     depth: options.depth,
@@ -111,6 +123,7 @@ function describeOptions(options: DrainOptions): string {
     maxChildren: options.maxChildren,
     masks: options.masks.map((rule) => [rule.pattern.source, rule.pattern.flags, rule.placeholder]),
     pinnedWords: [...new Set(options.pinnedWords)].sort(),
+    pinningWords: [...new Set(options.pinningWords)].sort(),
     identifiersRouteAsWildcard: options.identifiersRouteAsWildcard,
   });
 }
@@ -120,10 +133,12 @@ export class Drain {
   private readonly byLength = new Map<number, TreeNode>();
   private readonly clusterList: MutableCluster[] = [];
   private readonly pinned: ReadonlySet<string>;
+  private readonly pinning: ReadonlySet<string>;
 
   constructor(options: Partial<DrainOptions> = {}) {
     this.options = { ...DEFAULT_DRAIN_OPTIONS, ...options };
     this.pinned = new Set(this.options.pinnedWords.map((word) => word.toLowerCase()));
+    this.pinning = new Set(this.options.pinningWords.map((word) => word.toLowerCase()));
     if (!Number.isInteger(this.options.depth) || this.options.depth < 3) {
       throw new RangeError(`Drain depth must be an integer ≥ 3 (got ${this.options.depth})`);
     }
@@ -225,7 +240,12 @@ export class Drain {
 
   /** Whether `token` is one of `pinnedWords`, surrounding punctuation aside. */
   isPinned(token: string): boolean {
-    return this.pinned.has(token.toLowerCase().replace(/^[^a-z']+|[^a-z']+$/g, ''));
+    return this.pinned.has(bareWord(token));
+  }
+
+  /** Whether `token` is one of `pinningWords` (the word after it is pinned), punctuation aside. */
+  pinsNext(token: string | undefined): boolean {
+    return token !== undefined && this.pinning.size > 0 && this.pinning.has(bareWord(token));
   }
 
   private mutableCluster(clusterId: number): MutableCluster {
@@ -282,11 +302,17 @@ export class Drain {
     return child;
   }
 
-  /** Whether a pinned word stands against another token somewhere. */
+  /** Whether a pinned word, or a word a pinning word leads, stands against another token somewhere. */
   private conflicts(template: readonly string[], tokens: readonly string[]): boolean {
     return template.some((token, index) => {
       const other = tokens[index] ?? '';
-      return token !== WILDCARD && token !== other && (this.isPinned(token) || this.isPinned(other));
+      if (token === WILDCARD || token === other) return false;
+      return (
+        this.isPinned(token) ||
+        this.isPinned(other) ||
+        this.pinsNext(template[index - 1]) ||
+        this.pinsNext(tokens[index - 1])
+      );
     });
   }
 
@@ -295,7 +321,7 @@ export class Drain {
     let bestScore = -1;
     let bestWildcards = -1;
     for (const cluster of clusters) {
-      if (this.pinned.size > 0 && this.conflicts(cluster.template, tokens)) continue;
+      if (this.pinned.size + this.pinning.size > 0 && this.conflicts(cluster.template, tokens)) continue;
       const { score, wildcards } = similarity(cluster.template, tokens);
       if (score > bestScore || (score === bestScore && wildcards > bestWildcards)) {
         best = cluster;
@@ -317,5 +343,6 @@ export const GENERIC_DRAIN_OPTIONS: DrainOptions = {
   maxChildren: 100,
   masks: DEFAULT_MASK_RULES,
   pinnedWords: [],
+  pinningWords: [],
   identifiersRouteAsWildcard: false,
 };

@@ -54,15 +54,17 @@ function differences(
   return found;
 }
 
+/** How a Drain tells meaning words (`DrainOptions.pinnedWords`, `pinningWords`). */
+export interface MeaningWords {
+  isPinned(token: string): boolean;
+  pinsNext(token: string | undefined): boolean;
+}
+
 /**
- * Whether two templates are one error. `isPinned` tells a meaning word (see
- * `DrainOptions.pinnedWords`): one inside a difference keeps the templates apart.
+ * Whether two templates are one error. A meaning word inside a difference, or a difference right
+ * after a pinning word, keeps them apart.
  */
-export function sameFamily(
-  left: readonly string[],
-  right: readonly string[],
-  isPinned: (token: string) => boolean,
-): boolean {
+export function sameFamily(left: readonly string[], right: readonly string[], words: MeaningWords): boolean {
   if (left.length > MAX_TOKENS || right.length > MAX_TOKENS) return false;
   const needed = MIN_SHARED_CONSTANTS * Math.max(left.length, right.length);
   // Most pairs share few words: counting them is cheaper than the LCS and bounds it from above.
@@ -72,7 +74,7 @@ export function sameFamily(
   if (pairs.filter(([index]) => left[index] !== WILDCARD).length < needed) return false;
   return differences(left, right, pairs).every(({ left: leftPart, right: rightPart, before, after }) => {
     const differing = [...leftPart, ...rightPart];
-    if (differing.some(isPinned)) return false;
+    if (words.pinsNext(before) || differing.some((token) => words.isPinned(token))) return false;
     const replaces = leftPart.length > 0 && rightPart.length > 0;
     return replaces || isSlot(before) || isSlot(after) || differing.some(isSlot);
   });

@@ -17,7 +17,7 @@ import { familyTemplate, sameFamily } from './error-families';
 import { DEFAULT_MASK_RULES } from './masking';
 
 /** Bump when a change would file some row under another fingerprint. */
-export const ERROR_SIGNATURE_ALGORITHM_VERSION = 4;
+export const ERROR_SIGNATURE_ALGORITHM_VERSION = 5;
 
 /**
  * What the miner needs of a history row joined to its metrics row. `quality_score` does not make a
@@ -81,6 +81,15 @@ export const ERROR_MEANING_WORDS: readonly string[] = [
 ];
 
 /**
+ * Negations and degrees: the word after one is what the error is about ("is never committed" vs "is
+ * never rolled back", "too low" vs "too high", "is not paginated" vs "is not parameterized"). Not
+ * "no" or "without", whose next word is as often a name ("no user found", "no order found").
+ */
+export const ERROR_PINNING_WORDS: readonly string[] = [
+  ...['not', 'never', 'too', 'cannot', "can't", "won't", "don't", "doesn't", "isn't", "aren't"],
+];
+
+/**
  * Drain for short error texts: variables masked first; only the first token routes (an identifier
  * in second place, "function foo is too long", must not split a family), and a code identifier
  * there routes as `<*>` ("refreshReport uses Math.random()…"); half the tokens must
@@ -92,6 +101,7 @@ export const ERROR_DRAIN_OPTIONS: DrainOptions = {
   maxChildren: 100,
   masks: DEFAULT_MASK_RULES,
   pinnedWords: ERROR_MEANING_WORDS,
+  pinningWords: ERROR_PINNING_WORDS,
   identifiersRouteAsWildcard: true,
 };
 
@@ -245,9 +255,8 @@ class KindClusters {
    */
   private familyFor(clusterId: number): number {
     const founder = this.drain.cluster(clusterId).founder;
-    const isPinned = (token: string) => this.drain.isPinned(token);
     for (const [family, ids] of this.members) {
-      if (ids.some((id) => sameFamily(this.drain.cluster(id).template, founder, isPinned))) return family;
+      if (ids.some((id) => sameFamily(this.drain.cluster(id).template, founder, this.drain))) return family;
     }
     return clusterId;
   }
