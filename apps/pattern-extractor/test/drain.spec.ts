@@ -80,8 +80,13 @@ describe('Drain', () => {
     ['pinned word differs', ['we cannot read file', 'we cannot write file'], [1, 2]],
     ['pinned word with punctuation', ['x y: read, done', 'x y: write, done'], [1, 2]],
     ['other word differs', ['we cannot read a', 'we cannot read b'], [1, 1]],
+    [
+      'an HTTP method, which names a route',
+      ['the route DELETE /a has no guard', 'the route GET /a has no guard'],
+      [1, 1],
+    ],
   ])('pinned words keep messages apart: %s', (_name, messages, ids) => {
-    expect(run(messages, { pinnedWords: ['read', 'write'] }).ids).toEqual(ids);
+    expect(run(messages, { pinnedWords: ['read', 'write', 'delete'] }).ids).toEqual(ids);
     expect(run(messages).ids).toEqual([1, 1]);
   });
 

@@ -29,6 +29,10 @@ describe('sameFamily', () => {
     ['error: <*>', 'error: the build broke again today', false],
     ['timeout after <NUM> seconds', 'timeout after <NUM> seconds and one retry', false],
     ['transaction is never committed in <*>', 'transaction is never rolled back in <*>', false],
+    ['not what I asked for, <*>', 'not what I asked for, it rewrote the whole file instead', true],
+    ['<NUM> tests failing after this: too much code', '<NUM> tests failing after this: timezone', true],
+    ['build failed: missing import', 'build failed: unused import', false],
+    ['not what I asked for,', 'not what I asked for, at all', false],
     ['rate limit is too low for <PATH>', 'rate limit is too high for <PATH>', false],
   ])('%j and %j: %s', (left, right, same) => {
     expect(sameFamily(words(left), words(right), meaning)).toBe(same);

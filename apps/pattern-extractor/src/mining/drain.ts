@@ -111,6 +111,8 @@ function similarity(template: readonly string[], tokens: readonly string[]) {
   return { score: template.length === 0 ? 1 : equal / template.length, wildcards };
 }
 
+const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
 /** A token as `pinnedWords` and `pinningWords` are compared: lower case, surrounding punctuation aside. */
 function bareWord(token: string): string {
   return token.toLowerCase().replace(/^[^a-z']+|[^a-z']+$/g, '');
@@ -240,7 +242,8 @@ export class Drain {
 
   /** Whether `token` is one of `pinnedWords`, surrounding punctuation aside. */
   isPinned(token: string): boolean {
-    return this.pinned.has(bareWord(token));
+    // `DELETE /orders/<*>` names a route, not the action: HTTP methods are never meaning words.
+    return this.pinned.has(bareWord(token)) && !HTTP_METHODS.has(token);
   }
 
   /** Whether `token` is one of `pinningWords` (the word after it is pinned), punctuation aside. */

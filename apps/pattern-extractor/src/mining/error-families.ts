@@ -66,6 +66,7 @@ export interface MeaningWords {
  */
 export function sameFamily(left: readonly string[], right: readonly string[], words: MeaningWords): boolean {
   if (left.length > MAX_TOKENS || right.length > MAX_TOKENS) return false;
+  if (sharesLeadClause(left, right)) return true;
   const needed = MIN_SHARED_CONSTANTS * Math.max(left.length, right.length);
   // Most pairs share few words: counting them is cheaper than the LCS and bounds it from above.
   const rightTokens = new Set(right);
@@ -78,6 +79,26 @@ export function sameFamily(left: readonly string[], right: readonly string[], wo
     const replaces = leftPart.length > 0 && rightPart.length > 0;
     return replaces || isSlot(before) || isSlot(after) || differing.some(isSlot);
   });
+}
+
+/** Constant words a lead clause needs before its separator to make the rest free text. */
+export const MIN_LEAD_CLAUSE_WORDS = 3;
+
+/**
+ * Whether both templates start with the same clause of at least MIN_LEAD_CLAUSE_WORDS constant words
+ * that ends in a separator (`:`, `,`, `;`, a dash), and both go on after it: what follows is free
+ * text, a reason in the user's words ("not what I asked for, <anything>", "<NUM> tests failing
+ * after applying this: <anything>"), whatever words it holds.
+ */
+function sharesLeadClause(left: readonly string[], right: readonly string[]): boolean {
+  let constants = 0;
+  for (let at = 0; at < Math.min(left.length, right.length) - 1; at += 1) {
+    const token = left[at] as string;
+    if (token !== right[at]) return false;
+    if (!isSlot(token)) constants += 1;
+    if (constants >= MIN_LEAD_CLAUSE_WORDS && /(?:[:,;]|^[-–—])$/.test(token)) return true;
+  }
+  return false;
 }
 
 /**
