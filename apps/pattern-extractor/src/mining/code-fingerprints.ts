@@ -48,6 +48,7 @@ const FENCE_LINE = /^[ \t]*(`{3,}|~{3,})[ \t]*([\w+#.-]*)[^`\n]*$/;
  * no line opens a fence: then the whole text is the code.
  */
 export function fencedCode(text: string): { code: string; language: string | undefined } | null {
+  if (!text.includes('```') && !text.includes('~~~')) return null;
   const code: string[] = [];
   let language: string | undefined;
   let opened = false;
