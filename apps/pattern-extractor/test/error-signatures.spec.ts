@@ -213,7 +213,7 @@ describe('error signatures', () => {
     const families: [string, Partial<ErrorSignatureRow>][] = [];
     const modules = ['os', 'json', 're', 'typing', 'pathlib'];
     const names = ['parseRow', 'load_all', 'x1', 'renderTable'];
-    for (let index = 0; index < 60; index += 1) {
+    for (let index = 0; index < 120; index += 1) {
       const module = modules[index % modules.length] ?? 'os';
       const name = names[index % names.length] ?? 'f';
       const rejected = { user_accepted: false, validation_passed: true };
@@ -238,8 +238,21 @@ describe('error signatures', () => {
             security_issues: [{ type: 'hardcoded_secret', message: `Hardcoded secret in variable ${name}` }],
           },
         ],
+        [
+          'no-guard',
+          { security_issues: [{ type: 'access', message: `Route /${module} has no auth guard` }] },
+        ],
+        [
+          'no-limit',
+          { security_issues: [{ type: 'access', message: `Route /${module} has no rate limit` }] },
+        ],
+        ['never-committed', { ...rejected, user_feedback: `the transaction in ${name} is never committed` }],
+        [
+          'never-rolled-back',
+          { ...rejected, user_feedback: `the transaction in ${name} is never rolled back` },
+        ],
       ];
-      families.push(table[(index * 3) % table.length] as [string, Partial<ErrorSignatureRow>]);
+      families.push(table[(index * 7) % table.length] as [string, Partial<ErrorSignatureRow>]);
     }
     const miner = new ErrorSignatureMiner();
     const primary = families.map(([, row]) => miner.add(newRow(row))[0]?.fingerprint ?? null);

@@ -82,11 +82,12 @@ export const ERROR_MEANING_WORDS: readonly string[] = [
 
 /**
  * Negations and degrees: the word after one is what the error is about ("is never committed" vs "is
- * never rolled back", "too low" vs "too high", "is not paginated" vs "is not parameterized"). Not
- * "no" or "without", whose next word is as often a name ("no user found", "no order found").
+ * never rolled back", "too low" vs "too high", "has no authentication guard" vs "has no rate
+ * limiting"). In complaints about generated code "no X" and "without X" name what is missing.
  */
 export const ERROR_PINNING_WORDS: readonly string[] = [
-  ...['not', 'never', 'too', 'cannot', "can't", "won't", "don't", "doesn't", "isn't", "aren't"],
+  ...['not', 'never', 'too', 'no', 'without', 'cannot', "can't", "won't", "don't", "doesn't", "isn't"],
+  "aren't",
 ];
 
 /**
