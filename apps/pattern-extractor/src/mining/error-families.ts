@@ -4,7 +4,9 @@
  * `GET /orders`, a reason of two words or five) splits a family into one cluster per length; and its
  * tree routes a message by its first token, so "jwt is never used" and "<STR> is never used" never
  * meet. Two templates are one family when the shared tokens of their longest common subsequence
- * make up at least half of the longer one, no meaning word stands in a difference, and each
+ * make up at least half of the longer one (words that a slot of the other template stands for
+ * aside, "<*> is paginated" and "the sessions list is paginated", but two words at least), no
+ * meaning word stands in a difference, none right after a pinning word, and each
  * difference either replaces words by words (as Drain itself generalises, over any number of words)
  * or sits at a slot (`<*>` or a masked variable, in the difference or right beside it). A word added
  * where no slot stands is another error: "loop is wrong" and "loop is wrong here" stay apart,
@@ -15,6 +17,8 @@ import { lcsPairs } from './prompt-alignment';
 
 /** Share of the longer template's tokens both must share, `<*>` aside (Drain's own threshold). */
 export const MIN_SHARED_CONSTANTS = 0.5;
+/** Constant words two templates must share however much of them their slots stand for. */
+export const MIN_SHARED_WITH_SLOTS = 2;
 /** Longer templates are no short error messages: they are left to Drain alone. */
 const MAX_TOKENS = 64;
 
@@ -67,13 +71,26 @@ export interface MeaningWords {
 export function sameFamily(left: readonly string[], right: readonly string[], words: MeaningWords): boolean {
   if (left.length > MAX_TOKENS || right.length > MAX_TOKENS) return false;
   if (sharesLeadClause(left, right)) return true;
-  const needed = MIN_SHARED_CONSTANTS * Math.max(left.length, right.length);
+  const slotted = left.some(isSlot) || right.some(isSlot);
+  // Words a slot of the other template stands for do not count (below): with a slot about, the bound
+  // is only MIN_SHARED_WITH_SLOTS.
+  const longer = Math.max(left.length, right.length);
+  const bound = slotted ? MIN_SHARED_WITH_SLOTS : MIN_SHARED_CONSTANTS * longer;
   // Most pairs share few words: counting them is cheaper than the LCS and bounds it from above.
   const rightTokens = new Set(right);
-  if (left.filter((token) => token !== WILDCARD && rightTokens.has(token)).length < needed) return false;
+  if (left.filter((token) => token !== WILDCARD && rightTokens.has(token)).length < bound) return false;
   const pairs = lcsPairs(left, right);
-  if (pairs.filter(([index]) => left[index] !== WILDCARD).length < needed) return false;
-  return differences(left, right, pairs).every(({ left: leftPart, right: rightPart, before, after }) => {
+  const shared = pairs.filter(([index]) => left[index] !== WILDCARD).length;
+  if (shared < bound) return false;
+  const found = differences(left, right, pairs);
+  const filled = (part: readonly string[], other: readonly string[]) =>
+    other.length > 0 && other.every(isSlot) ? part.length : 0;
+  const leftFilled = found.reduce((sum, { left: part, right: other }) => sum + filled(part, other), 0);
+  const rightFilled = found.reduce((sum, { right: part, left: other }) => sum + filled(part, other), 0);
+  if (shared < MIN_SHARED_CONSTANTS * Math.max(left.length - leftFilled, right.length - rightFilled)) {
+    return false;
+  }
+  return found.every(({ left: leftPart, right: rightPart, before, after }) => {
     const differing = [...leftPart, ...rightPart];
     if (words.pinsNext(before) || differing.some((token) => words.isPinned(token))) return false;
     const replaces = leftPart.length > 0 && rightPart.length > 0;
