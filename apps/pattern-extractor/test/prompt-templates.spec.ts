@@ -171,6 +171,11 @@ describe('grouping behaviours', () => {
       [10],
     ],
     [
+      'a gap where some rows hold a masked variable in brackets',
+      tenTimes((i) => `Call the job with (${['filters', 'options', `${i * 7}`][i % 3]}).\nThen stop.`),
+      [10],
+    ],
+    [
       'two templates differing by one constant word',
       [
         ...tenTimes((i) => `Write unit tests for ${WORDS[i]} with pytest.`),

@@ -92,8 +92,13 @@ function mergeVariants(variants: readonly Variant[]): Variant[] {
   return [...byKey.values()];
 }
 
-/** A gap value that is masked variables only (`<*>`, `<NUM>`…): a value no constant holds. */
-const MASKED_VALUE = /^<[A-Z*]+>(?: <[A-Z*]+>)*$/;
+/** A token that is a masked variable (`<*>`, `<NUM>`…), punctuation around it aside (`<NUM>),`). */
+const MASKED_TOKEN = /^[^\w\s<>]*<(?:\*|[A-Z]{2,})>[^\w\s<>]*$/;
+
+/** Whether a gap value (tokens joined by spaces) is masked variables only: a value no constant holds. */
+function isMaskedValue(value: string): boolean {
+  return value.split(' ').every((token) => MASKED_TOKEN.test(token));
+}
 
 /**
  * Turns into a slot every gap with more than MAX_SWITCH_VALUES distinct values, and every gap one of
@@ -105,7 +110,7 @@ function settleSlots(variants: Variant[], gaps: number): Variant[] {
   for (let gap = 0; gap < gaps; gap += 1) {
     const distinct = new Set(settled.map((variant) => variant.values[gap]));
     const masked = [...distinct].some(
-      (value) => value !== null && value !== undefined && MASKED_VALUE.test(value),
+      (value) => value !== null && value !== undefined && isMaskedValue(value),
     );
     if (distinct.has(null) || distinct.size > MAX_SWITCH_VALUES || masked) {
       settled = settled.map((variant) => ({
