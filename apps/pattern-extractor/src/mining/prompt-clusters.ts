@@ -214,8 +214,9 @@ export function joiningVariant(current: Cluster, alignment: Alignment): number |
 }
 
 /**
- * Counts one more row in a variant of `cluster`, as merging it would (`joiningVariant`). Only counts
- * and examples change in place: they ride along, the shape everything is decided on stays put.
+ * Counts one more row in a variant of `cluster`, as merging it would (`joiningVariant`). Only counts,
+ * examples and method names change in place: they ride along, the shape everything is decided on
+ * stays put.
  */
 export function addMember(
   cluster: Cluster,

@@ -43,7 +43,7 @@ import {
 import { promptTokens } from './prompt-masking';
 
 export { LONG_SEQUENCE, MIN_SHARED_IN_RUNS, MIN_SIMILARITY } from './prompt-alignment';
-export { MAX_EXAMPLES, MAX_METHOD_NAMES, MAX_SWITCH_VALUES } from './prompt-clusters';
+export { MAX_EXAMPLES, MAX_SWITCH_VALUES } from './prompt-clusters';
 export { promptTokens } from './prompt-masking';
 
 /** Bump when a change to the algorithm changes fingerprints. */
