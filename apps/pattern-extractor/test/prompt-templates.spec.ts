@@ -171,6 +171,19 @@ describe('grouping behaviours', () => {
       [10],
     ],
     [
+      'an optional passage, in some rows only',
+      tenTimes(
+        (i) =>
+          `Write a Dockerfile for ${WORDS[i]}.\nBase it on node.\n${i % 3 ? '' : 'Use a multi-stage build and a non-root user.\n'}Reply with the file only.`,
+      ),
+      [10],
+    ],
+    [
+      'one optional word: two templates',
+      tenTimes((i) => `Write ${i % 3 ? '' : 'unit '}tests for ${WORDS[i]}.\nThanks.`),
+      [4, 6],
+    ],
+    [
       'a gap where some rows hold a masked variable in brackets',
       tenTimes((i) => `Call the job with (${['filters', 'options', `${i * 7}`][i % 3]}).\nThen stop.`),
       [10],

@@ -100,10 +100,24 @@ function isMaskedValue(value: string): boolean {
   return value.split(' ').every((token) => MASKED_TOKEN.test(token));
 }
 
+/** Words an optional passage holds at least: fewer, and its presence is a constant difference. */
+export const MIN_OPTIONAL_WORDS = 4;
+
+/** Whether a gap's values are an optional passage: absent in some rows, a clause or more in others. */
+function isOptionalPassage(distinct: ReadonlySet<string | null | undefined>): boolean {
+  if (!distinct.has('')) return false;
+  return [...distinct].some(
+    (value) => value !== null && value !== undefined && value.split(' ').length >= MIN_OPTIONAL_WORDS,
+  );
+}
+
 /**
- * Turns into a slot every gap with more than MAX_SWITCH_VALUES distinct values, and every gap one of
+ * Turns into a slot every gap with more than MAX_SWITCH_VALUES distinct values; every gap one of
  * whose values is masked variables only: where one row has a variable (its method name, a number),
- * the words other rows have there vary with them ("a middleware named <*>" and "named timed").
+ * the words other rows have there vary with them ("a middleware named <*>" and "named timed"); and
+ * every gap that some rows leave empty and others fill with MIN_OPTIONAL_WORDS words or more, an
+ * optional passage ("Use a multi-stage build." in some rows only). One word more or less, or one
+ * word for another, is a constant difference: another template.
  */
 function settleSlots(variants: Variant[], gaps: number): Variant[] {
   let settled = variants;
@@ -112,7 +126,7 @@ function settleSlots(variants: Variant[], gaps: number): Variant[] {
     const masked = [...distinct].some(
       (value) => value !== null && value !== undefined && isMaskedValue(value),
     );
-    if (distinct.has(null) || distinct.size > MAX_SWITCH_VALUES || masked) {
+    if (distinct.has(null) || distinct.size > MAX_SWITCH_VALUES || masked || isOptionalPassage(distinct)) {
       settled = settled.map((variant) => ({
         ...variant,
         values: variant.values.map((value, index) => (index === gap ? null : value)),
