@@ -81,12 +81,17 @@ describe('Drain', () => {
     ['pinned word with punctuation', ['x y: read, done', 'x y: write, done'], [1, 2]],
     ['other word differs', ['we cannot read a', 'we cannot read b'], [1, 1]],
     [
+      'a code identifier, which names a function',
+      ['path is passed to open() here', 'path is passed to fs.readFile here'],
+      [1, 1],
+    ],
+    [
       'an HTTP method, which names a route',
       ['the route DELETE /a has no guard', 'the route GET /a has no guard'],
       [1, 1],
     ],
   ])('pinned words keep messages apart: %s', (_name, messages, ids) => {
-    expect(run(messages, { pinnedWords: ['read', 'write', 'delete'] }).ids).toEqual(ids);
+    expect(run(messages, { pinnedWords: ['read', 'write', 'delete', 'open'] }).ids).toEqual(ids);
     expect(run(messages).ids).toEqual([1, 1]);
   });
 

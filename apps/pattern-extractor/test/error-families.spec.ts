@@ -35,6 +35,11 @@ describe('sameFamily', () => {
     ['not what I asked for, <*>', 'not what I asked for, it rewrote the whole file instead', true],
     ['<NUM> tests failing after this: too much code', '<NUM> tests failing after this: timezone', true],
     ['build failed: missing import', 'build failed: unused import', false],
+    [
+      'test a_b is flaky because it sleeps',
+      'test c_d is flaky because it never waits for the queue to drain before it asserts',
+      true,
+    ],
     ['not what I asked for,', 'not what I asked for, at all', false],
     ['rate limit is too low for <PATH>', 'rate limit is too high for <PATH>', false],
   ])('%j and %j: %s', (left, right, same) => {

@@ -100,6 +100,11 @@ function hasDigit(token: string): boolean {
 /** camelCase, snake_case, a dotted path or a call, trailing punctuation aside. */
 const IDENTIFIER = /^(?:[a-z][a-z0-9]*[A-Z]\w*|[A-Za-z]\w*_\w*|\w+(?:\.\w+)+|\w+\(\))[^\w]*$/;
 
+/** Whether `token` reads as a code identifier (`refreshReport`, `user_id`, `os.path`, `open()`). */
+export function isCodeIdentifier(token: string): boolean {
+  return IDENTIFIER.test(token);
+}
+
 /** Share of positions where the template holds the message's token; wildcards count apart. */
 function similarity(template: readonly string[], tokens: readonly string[]) {
   let equal = 0;
@@ -242,8 +247,9 @@ export class Drain {
 
   /** Whether `token` is one of `pinnedWords`, surrounding punctuation aside. */
   isPinned(token: string): boolean {
-    // `DELETE /orders/<*>` names a route, not the action: HTTP methods are never meaning words.
-    return this.pinned.has(bareWord(token)) && !HTTP_METHODS.has(token);
+    // `DELETE /orders/<*>` names a route, not the action, and `open()` a function: HTTP methods and
+    // code identifiers are never meaning words.
+    return this.pinned.has(bareWord(token)) && !HTTP_METHODS.has(token) && !IDENTIFIER.test(token);
   }
 
   /** Whether `token` is one of `pinningWords` (the word after it is pinned), punctuation aside. */

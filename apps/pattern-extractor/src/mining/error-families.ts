@@ -12,7 +12,7 @@
  * where no slot stands is another error: "loop is wrong" and "loop is wrong here" stay apart,
  * "cannot find module <*>" and "cannot find module <*> from <*>" do not.
  */
-import { WILDCARD } from './drain';
+import { isCodeIdentifier, WILDCARD } from './drain';
 import { lcsPairs } from './prompt-alignment';
 
 /** Share of the longer template's tokens both must share, `<*>` aside (Drain's own threshold). */
@@ -103,20 +103,29 @@ export const MIN_LEAD_CLAUSE_WORDS = 3;
 
 /**
  * Whether both templates start with the same clause of at least MIN_LEAD_CLAUSE_WORDS constant words
- * that ends in a separator (`:`, `,`, `;`, a dash), and both go on after it: what follows is free
- * text, a reason in the user's words ("not what I asked for, <anything>", "<NUM> tests failing
- * after applying this: <anything>"), whatever words it holds.
+ * that ends in a separator (`:`, `,`, `;`, a dash, "because"), and both go on after it: what follows
+ * is free text, a reason in the user's words ("not what I asked for, <anything>", "test <*> is flaky
+ * because <anything>"), whatever words it holds. A slot in the clause matches any one word, a code
+ * identifier any other.
  */
 function sharesLeadClause(left: readonly string[], right: readonly string[]): boolean {
   let constants = 0;
   for (let at = 0; at < Math.min(left.length, right.length) - 1; at += 1) {
     const token = left[at] as string;
-    if (token !== right[at]) return false;
-    if (!isSlot(token)) constants += 1;
-    if (constants >= MIN_LEAD_CLAUSE_WORDS && /(?:[:,;]|^[-–—])$/.test(token)) return true;
+    const other = right[at] as string;
+    if (isSlot(token) || isSlot(other)) continue;
+    if (token !== other) {
+      if (isCodeIdentifier(token) && isCodeIdentifier(other)) continue;
+      return false;
+    }
+    constants += 1;
+    if (constants >= MIN_LEAD_CLAUSE_WORDS && LEAD_CLAUSE_END.test(token)) return true;
   }
   return false;
 }
+
+/** How a lead clause ends: a separator after its last word, a dash, or "because". */
+const LEAD_CLAUSE_END = /(?:[:,;]|^[-–—]|^because)$/i;
 
 /**
  * One template for a family: the tokens all its templates share, in order, with `<*>` wherever any
