@@ -256,6 +256,11 @@ describe('collisions: the same structure', () => {
       'from app.services import order_service\n\ndef go(o):\n    return order_service.close_order(o)\n',
     ],
     [
+      'other text and renamed names in a template literal',
+      'export const fmt = (d: Date) => `${d.getFullYear()}-${d.getMonth()}`;',
+      'export const show = (x: Date) => `year ${x.getFullYear()}, month ${x.getMonth()}`;',
+    ],
+    [
       'another environment variable (a key, as in os.environ["X"])',
       'export const url = process.env.BILLING_URL ?? "http://localhost";',
       'export const url = process.env.SEARCH_API_URL ?? "http://localhost";',
@@ -331,6 +336,11 @@ describe('separations: a different structure', () => {
       DATACLASS_PY.replace('    tags: list', '    tags: list\n    size: int'),
     ],
     ['a dependency of another type', INJECTED_TS, INJECTED_TS.replace('Repository', 'Cache')],
+    [
+      'one more interpolation in a template literal (it is code)',
+      'export const fmt = (d: Date) => `${d.getFullYear()}-${d.getMonth()}`;',
+      'export const fmt = (d: Date) => `${d.getFullYear()}-${d.getMonth()} ${d.getHours()}`;',
+    ],
     [
       'another function of an aliased package (not the project’s own)',
       'import numpy as np\n\ndef f(n):\n    return np.zeros(n)\n',

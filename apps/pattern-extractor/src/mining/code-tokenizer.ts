@@ -150,6 +150,32 @@ function stringEnd(code: string, start: number): number {
   }
   return code.length;
 }
+/**
+ * The code inside a template literal's `${…}` parts, each as `${`, its tokens and `}$` (no bracket:
+ * they leave bracket depths alone): the text of the literal is a value, what it interpolates is
+ * code (`${d.getHours()}` is a call).
+ */
+function interpolations(literal: string, language: CodeLanguage): Token[] {
+  const tokens: Token[] = [];
+  let at = 0;
+  while (at < literal.length) {
+    if (literal[at] === '\\') at += 2;
+    else if (literal.startsWith('${', at)) {
+      let depth = 1;
+      let end = at + 2;
+      while (end < literal.length && depth > 0) {
+        if (literal[end] === '{') depth += 1;
+        else if (literal[end] === '}') depth -= 1;
+        end += 1;
+      }
+      const inner = literal.slice(at + 2, depth === 0 ? end - 1 : end);
+      tokens.push({ kind: 'op', text: '${' }, ...tokenize(inner, language), { kind: 'op', text: '}$' });
+      at = end;
+    } else at += 1;
+  }
+  return tokens;
+}
+
 export function tokenize(code: string, language: CodeLanguage): Token[] {
   const python = language === 'python';
   const tokens: Token[] = [];
@@ -196,7 +222,9 @@ export function tokenize(code: string, language: CodeLanguage): Token[] {
     } else if (char === '"' || char === "'" || char === '`' || (python && stringPrefixLength(code, at) > 0)) {
       const prefix = python ? stringPrefixLength(code, at) : 0;
       const end = stringEnd(code, at + prefix);
-      tokens.push({ kind: 'string', text: code.slice(at + prefix, end) });
+      const text = code.slice(at + prefix, end);
+      tokens.push({ kind: 'string', text });
+      if (char === '`') tokens.push(...interpolations(text, language));
       at = end;
     } else if (isDigit(char) || (char === '.' && isDigit(code[at + 1]))) {
       NUMBER.lastIndex = at;
