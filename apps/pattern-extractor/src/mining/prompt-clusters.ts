@@ -103,30 +103,27 @@ function isMaskedValue(value: string): boolean {
 /** Words an optional passage holds at least: fewer, and its presence is a constant difference. */
 export const MIN_OPTIONAL_WORDS = 4;
 
-/** Whether a gap's values are an optional passage: absent in some rows, a clause or more in others. */
-function isOptionalPassage(distinct: ReadonlySet<string | null | undefined>): boolean {
-  if (!distinct.has('')) return false;
-  return [...distinct].some(
-    (value) => value !== null && value !== undefined && value.split(' ').length >= MIN_OPTIONAL_WORDS,
-  );
+/**
+ * Whether a gap must be a slot: it is one already in some variant, it has more than
+ * MAX_SWITCH_VALUES distinct values, one of its values is masked variables only (where one row has a
+ * variable, its method name or a number, the words other rows have there vary with them: "a
+ * middleware named <*>" and "named timed"), or some rows leave it empty while others fill it with
+ * MIN_OPTIONAL_WORDS words or more, an optional passage ("Use a multi-stage build." in some rows
+ * only). One word more or less, or one word for another, is a constant difference: another template.
+ */
+function isSlotGap(distinct: ReadonlySet<string | null>): boolean {
+  if (distinct.has(null) || distinct.size > MAX_SWITCH_VALUES) return true;
+  const values = [...distinct] as string[];
+  const optional = distinct.has('') && values.some((value) => value.split(' ').length >= MIN_OPTIONAL_WORDS);
+  return optional || values.some(isMaskedValue);
 }
 
-/**
- * Turns into a slot every gap with more than MAX_SWITCH_VALUES distinct values; every gap one of
- * whose values is masked variables only: where one row has a variable (its method name, a number),
- * the words other rows have there vary with them ("a middleware named <*>" and "named timed"); and
- * every gap that some rows leave empty and others fill with MIN_OPTIONAL_WORDS words or more, an
- * optional passage ("Use a multi-stage build." in some rows only). One word more or less, or one
- * word for another, is a constant difference: another template.
- */
+/** Turns every gap that must be a slot (`isSlotGap`) into one. */
 function settleSlots(variants: Variant[], gaps: number): Variant[] {
   let settled = variants;
   for (let gap = 0; gap < gaps; gap += 1) {
-    const distinct = new Set(settled.map((variant) => variant.values[gap]));
-    const masked = [...distinct].some(
-      (value) => value !== null && value !== undefined && isMaskedValue(value),
-    );
-    if (distinct.has(null) || distinct.size > MAX_SWITCH_VALUES || masked || isOptionalPassage(distinct)) {
+    const distinct = new Set(settled.map((variant) => variant.values[gap] ?? null));
+    if (isSlotGap(distinct)) {
       settled = settled.map((variant) => ({
         ...variant,
         values: variant.values.map((value, index) => (index === gap ? null : value)),
