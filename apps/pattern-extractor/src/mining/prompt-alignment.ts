@@ -15,14 +15,20 @@ const RUN_LENGTH = 3;
 /** A template token is a constant string or `null`, a gap. */
 export type Item = string | null;
 
-/** A row is a template without gaps: the same alignment merges a row into a template or two templates. */
-export interface Alignment {
+/** What two sides share, as far as `belongsTogether` asks: the LCS before a template is built of it. */
+export interface Overlap {
+  /** Matched index pairs (left, right) of the LCS. */
+  readonly pairs: readonly (readonly [number, number])[];
   /** Constants the two sides share. */
   readonly matched: number;
   /** Shared constants that sit in runs of RUN_LENGTH or more, contiguous on both sides. */
   readonly inRuns: number;
   readonly leftConstants: number;
   readonly rightConstants: number;
+}
+
+/** A row is a template without gaps: the same alignment merges a row into a template or two templates. */
+export interface Alignment extends Omit<Overlap, 'pairs'> {
   /** The merged template. */
   readonly items: Item[];
   /** Per gap of the merged template: what it covers of each side. */
@@ -228,12 +234,28 @@ function switchLength(
   return sameLength && length > 0 && length < tokens.length ? length : null;
 }
 
+export function overlap(left: readonly Item[], right: readonly Item[]): Overlap {
+  const pairs = lcsPairs(left, right);
+  return {
+    pairs,
+    matched: pairs.length,
+    inRuns: tokensInRuns(pairs),
+    leftConstants: numberedConstants(left).leftAt.length,
+    rightConstants: right.reduce((count, item) => (item === null ? count : count + 1), 0),
+  };
+}
+
+/**
+ * The template two sides merge into. `shared` is their `overlap`, when the caller has it already: a
+ * row is weighed against every cluster of its partition, but merged into one.
+ */
 export function align(
   left: readonly Item[],
   right: readonly Item[],
   switches: readonly (readonly string[][] | null)[] = [],
+  shared: Overlap = overlap(left, right),
 ): Alignment {
-  const pairs = lcsPairs(left, right);
+  const { pairs, ...counts } = shared;
   const items: Item[] = [];
   const leftRegions: Region[] = [];
   const rightRegions: Region[] = [];
@@ -256,10 +278,7 @@ export function align(
     rightAt = rightIndex + 1;
   }
   return {
-    matched: pairs.length,
-    inRuns: tokensInRuns(pairs),
-    leftConstants: left.filter((item) => item !== null).length,
-    rightConstants: right.filter((item) => item !== null).length,
+    ...counts,
     items,
     leftRegions,
     rightRegions,
@@ -267,7 +286,7 @@ export function align(
 }
 
 /** Shared constants over the constants of the smaller side (Spell's LCS test, symmetric). */
-function similarity(alignment: Alignment): number {
+function similarity(alignment: Overlap): number {
   const smaller = Math.min(alignment.leftConstants, alignment.rightConstants);
   if (smaller === 0) return alignment.leftConstants === alignment.rightConstants ? 1 : 0;
   return alignment.matched / smaller;
@@ -278,14 +297,14 @@ function similarity(alignment: Alignment): number {
  * sequences: two raw prompts whose slots hold dozens of lines of free text share little in ratio
  * however much scaffold they share, so there whole stretches of shared scaffold are the evidence.
  */
-export function belongsTogether(alignment: Alignment): boolean {
+export function belongsTogether(alignment: Overlap): boolean {
   if (similarity(alignment) >= MIN_SIMILARITY) return true;
   const longSides = Math.min(alignment.leftConstants, alignment.rightConstants) >= LONG_SEQUENCE;
   return longSides && alignment.inRuns >= MIN_SHARED_IN_RUNS;
 }
 
 /** Counts matched pairs that lie in runs of at least RUN_LENGTH pairs adjacent on both sides. */
-function tokensInRuns(pairs: readonly [number, number][]): number {
+function tokensInRuns(pairs: readonly (readonly [number, number])[]): number {
   let total = 0;
   let run = 0;
   pairs.forEach(([left, right], index) => {

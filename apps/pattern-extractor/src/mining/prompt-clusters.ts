@@ -2,7 +2,15 @@
  * Clusters of the prompt-template miner (`prompt-templates.ts`): one merged template and its variants,
  * the per-gap values that tell a switch (constant per template) from a slot.
  */
-import { type Alignment, align, belongsTogether, type Item, type Region } from './prompt-alignment';
+import {
+  type Alignment,
+  align,
+  belongsTogether,
+  type Item,
+  type Overlap,
+  overlap,
+  type Region,
+} from './prompt-alignment';
 import { NEWLINE, SLOT } from './prompt-masking';
 
 /** A gap with at most this many distinct values is a switch (constant per template), not a slot. */
@@ -280,12 +288,15 @@ export function bestPlacement(
   items: readonly Item[],
   skip = -1,
 ): Placement | null {
-  let best: Placement | null = null;
+  let best: { clusterIndex: number; shared: Overlap } | null = null;
   clusters.forEach((cluster, clusterIndex) => {
     if (clusterIndex === skip) return;
-    const alignment = align(cluster.items, items, cachedSwitchValues(cluster));
-    if (!belongsTogether(alignment)) return;
-    if (best === null || alignment.matched > best.alignment.matched) best = { clusterIndex, alignment };
+    const shared = overlap(cluster.items, items);
+    if (!belongsTogether(shared)) return;
+    if (best === null || shared.matched > best.shared.matched) best = { clusterIndex, shared };
   });
-  return best;
+  if (best === null) return null;
+  const { clusterIndex, shared } = best;
+  const cluster = clusters[clusterIndex] as Cluster;
+  return { clusterIndex, alignment: align(cluster.items, items, cachedSwitchValues(cluster), shared) };
 }
