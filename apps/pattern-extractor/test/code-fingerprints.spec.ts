@@ -6,7 +6,8 @@ import {
   fingerprintCode,
 } from '../src/mining/code-fingerprints';
 import { generateHistory } from '../src/mining/history-generator';
-import { type CodeLanguage, tokenize } from '../src/mining/code-tokenizer';
+import type { CodeLanguage } from '../src/mining/code-languages';
+import { tokenize } from '../src/mining/code-tokenizer';
 
 const BASE_PY = `import json
 import requests

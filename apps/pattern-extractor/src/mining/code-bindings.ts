@@ -4,8 +4,8 @@
  */
 import { CLOSERS, OPENERS, type Token } from './code-tokenizer';
 
-/** The names by which code refers to its own object: `self.x`, `this.x`, `cls.x`. */
-export const SELF_NAMES: ReadonlySet<string> = new Set(['self', 'this', 'cls']);
+/** The names by which code refers to its own object: `self.x`, `this.x`, `cls.x`, PHP's `$this->x`. */
+export const SELF_NAMES: ReadonlySet<string> = new Set(['self', 'this', 'cls', '$this']);
 
 /** Statement keywords after which a parenthesised group is a condition, not a parameter list. */
 const CONTROL_KEYWORDS = new Set([
@@ -32,7 +32,8 @@ const STATEMENT_SEPARATORS = new Set([';', '{', '}', ',']);
 /** What follows an assignment target: `x = …`, `x += …`, `a, b = …`, `x: int = …`. */
 const TARGET_FOLLOWERS = new Set(['=', ':=', '+=', '-=', '*=', '/=', ',', ':']);
 
-function matchingClose(tokens: readonly Token[], open: number): number {
+/** The bracket that closes the one at `open` (the last token when none does). */
+export function matchingClose(tokens: readonly Token[], open: number): number {
   let depth = 0;
   for (let at = open; at < tokens.length; at += 1) {
     const text = (tokens[at] as Token).text;

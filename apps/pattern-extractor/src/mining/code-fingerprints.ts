@@ -1,7 +1,11 @@
 /**
- * Code fingerprints: the structure of generated code (mostly Python, sometimes TypeScript) with
- * identifiers, literal values, comments, whitespace/formatting and import order normalised away, so a
- * rename or a reformat collides while an added branch or a different call does not.
+ * Code fingerprints: the structure of generated code with identifiers, literal values, comments,
+ * whitespace/formatting and import order normalised away, so a rename or a reformat collides while an
+ * added branch or a different call does not. Python and TypeScript are read as below; the brace
+ * languages (Go, Rust, Java, Kotlin, Scala, Swift, C#, C, C++, PHP, Dart) the same way, with their
+ * own declaration forms (`code-brace-bindings.ts`) and import statements (`code-languages.ts`); SQL
+ * and YAML, which declare data, have normal forms of their own (`code-data-languages.ts`). The
+ * language comes from the caller, else a Markdown fence's info string, else the code itself.
  *
  * A small tokenizer is enough (no parser dependency): the code is cut into names, operators, string
  * and number literals and, for Python, the layout tokens NEWLINE / INDENT / DEDENT (indentation
@@ -22,21 +26,22 @@
  * different fingerprint, which is acceptable (it is a different file), and it keeps the rule simple.
  */
 import { hash } from 'node:crypto';
-import { boundNames, SELF_NAMES } from './code-bindings';
+import { braceBindings } from './code-brace-bindings';
+import { type Bindings, boundNames, SELF_NAMES } from './code-bindings';
+import { sqlNormalForm, yamlNormalForm } from './code-data-languages';
 import {
-  CLOSERS,
+  braceImports,
+  braceTraits,
   type CodeLanguage,
+  isBraceLanguage,
   normaliseLanguage,
-  PYTHON_KEYWORDS,
-  type Token,
-  tokenize,
-  TYPESCRIPT_KEYWORDS,
-} from './code-tokenizer';
+} from './code-languages';
+import { CLOSERS, PYTHON_KEYWORDS, type Token, tokenize, TYPESCRIPT_KEYWORDS } from './code-tokenizer';
 
-export { type CodeLanguage, detectLanguage } from './code-tokenizer';
+export { type CodeLanguage, detectLanguage } from './code-languages';
 
 /** Bump when a change to the algorithm changes fingerprints. */
-export const ALGORITHM_VERSION = 'code-fingerprints/5';
+export const ALGORITHM_VERSION = 'code-fingerprints/6';
 
 /** A Markdown fence line: three or more backticks or tildes, then an optional info string. */
 const FENCE_LINE = /^[ \t]*(`{3,}|~{3,})[ \t]*([\w+#.-]*)[^`\n]*$/;
@@ -83,7 +88,7 @@ export interface CodeFingerprint {
 /** Cuts the token stream into statements: Python by NEWLINE, TypeScript by `;` and import ends. */
 function splitImports(
   tokens: readonly Token[],
-  language: CodeLanguage,
+  language: 'python' | 'typescript',
 ): { imports: string[]; aliases: Set<string>; locals: Set<string>; body: Token[] } {
   const imports: string[] = [];
   const aliases = new Set<string>();
@@ -150,7 +155,7 @@ const PYTHON_PROJECT_PACKAGES = new Set(
  * An import of the project's own code: a relative module (`./user.service`, `from .models import
  * User`) or, in Python, a module of a project package (`from app.models import User`).
  */
-function isLocalImport(statement: readonly Token[], language: CodeLanguage): boolean {
+function isLocalImport(statement: readonly Token[], language: 'python' | 'typescript'): boolean {
   if (language === 'python') {
     const root = statement[1];
     const fromModule = statement[0]?.text === 'from' && root !== undefined;
@@ -161,8 +166,8 @@ function isLocalImport(statement: readonly Token[], language: CodeLanguage): boo
 }
 
 /** A local import with its module path, which follows the names it brings, made `'LOCAL'`. */
-function localImport(statement: readonly Token[], language: CodeLanguage): Token[] {
-  const local: Token = { kind: 'string', text: "'LOCAL'" };
+function localImport(statement: readonly Token[], language: 'python' | 'typescript'): Token[] {
+  const local: Token = { kind: 'string', text: "'LOCAL'", line: statement[0]?.line ?? 0 };
   if (language !== 'python') return statement.map((token) => (token.kind === 'string' ? local : token));
   const names = statement.findIndex((token) => token.text === 'import');
   return [statement[0] as Token, local, ...statement.slice(names)];
@@ -234,14 +239,23 @@ function endsValue(token: Token | undefined, keywords: ReadonlySet<string>): boo
   }
 }
 
+/** What `normaliseBody` needs to know of the code beside its tokens. */
+interface BodyContext {
+  readonly python: boolean;
+  readonly keywords: ReadonlySet<string>;
+  readonly bindings: Bindings;
+  /** Import aliases and the names local imports bring: the code's own. */
+  readonly aliases: ReadonlySet<string>;
+  /** Names imported from the project's own modules: their members are the code's own too. */
+  readonly locals: ReadonlySet<string>;
+  /** Operators after which a name is a member: `.`, `?.`, and the language's own (`->`, `::`). */
+  readonly memberOperators: ReadonlySet<string>;
+}
+
 function normaliseBody(
   tokens: readonly Token[],
-  language: CodeLanguage,
-  aliases: ReadonlySet<string>,
-  locals: ReadonlySet<string>,
+  { python, keywords, bindings, aliases, locals, memberOperators }: BodyContext,
 ): string[] {
-  const keywords = language === 'python' ? PYTHON_KEYWORDS : TYPESCRIPT_KEYWORDS;
-  const bindings = boundNames(tokens, keywords);
   const bound = new Set([...bindings.names, ...aliases]);
   const placeholders = new Map<string, string>();
   const placeholder = (key: string) => {
@@ -264,7 +278,7 @@ function normaliseBody(
         if (previous?.kind === 'string') return;
         // A string alone on its line is a docstring: a comment in all but name.
         const alone =
-          language === 'python' &&
+          python &&
           (previous === undefined || ['newline', 'indent', 'dedent'].includes(previous.kind)) &&
           (next === undefined || ['newline', 'dedent'].includes(next.kind));
         if (alone) skipNewline = true;
@@ -286,7 +300,7 @@ function normaliseBody(
         out.push('}');
         return;
       case 'op':
-        if (token.text === ';' && language === 'typescript') return;
+        if (token.text === ';' && !python) return;
         // `x => …` and `(x) => …` are one arrow function (formatters add the parentheses).
         if (
           token.text === '(' &&
@@ -304,7 +318,7 @@ function normaliseBody(
         out.push(token.text);
         return;
       case 'name': {
-        const isAttribute = previous?.text === '.' || previous?.text === '?.';
+        const isAttribute = previous !== undefined && memberOperators.has(previous.text);
         if (isAttribute) {
           // The code's own members, on its own object or another (`this.title`, `order.title`), and
           // those of the project's own modules (`userService.findUser`, imported from `./user.service`).
@@ -343,7 +357,7 @@ function jsxTextAsStrings(tokens: readonly Token[]): Token[] {
       while (start > 0 && !NOT_JSX_TEXT.has((out[start - 1] as Token).text)) start -= 1;
       const words = out.length - start;
       if (words > 0 && out[start - 1]?.text === '>')
-        out.splice(start, words, { kind: 'string', text: 'JSX' });
+        out.splice(start, words, { kind: 'string', text: 'JSX', line: token.line });
     }
     out.push(token);
   });
@@ -359,15 +373,51 @@ export function fingerprintCode(generated: string, language?: string): CodeFinge
   const fenced = fencedCode(text);
   const code = fenced?.code ?? text;
   const resolved = normaliseLanguage(language ?? fenced?.language, code);
-  const tokens = tokenize(code, resolved);
-  const { imports, aliases, locals, body } = splitImports(tokens, resolved);
-  const bodyTokens = resolved === 'typescript' ? jsxTextAsStrings(body) : body;
-  const normalizedBody = normaliseBody(bodyTokens, resolved, aliases, locals)
+  const normalized = normalForm(code, resolved);
+  const digest = hash('sha256', `${ALGORITHM_VERSION}\u0000${resolved}\u0000${normalized}`, 'hex');
+  return { fingerprint: digest.slice(0, 32), language: resolved, normalized };
+}
+
+const MEMBER_OPERATORS: ReadonlySet<string> = new Set(['.', '?.']);
+
+/** The normalised text of `code` in `language`, which the fingerprint hashes. */
+function normalForm(code: string, language: CodeLanguage): string {
+  if (language === 'sql') return sqlNormalForm(code);
+  if (language === 'yaml') return yamlNormalForm(code);
+  let imports: string[];
+  let body: string[];
+  if (isBraceLanguage(language)) {
+    const traits = braceTraits(language);
+    const split = braceImports(code, language);
+    const tokens = tokenize(split.body, language);
+    imports = split.imports;
+    body = normaliseBody(tokens, {
+      python: false,
+      keywords: traits.keywords,
+      bindings: braceBindings(tokens, language, split.imported),
+      aliases: new Set(split.ownNames),
+      locals: new Set(split.ownNames),
+      memberOperators: new Set([...MEMBER_OPERATORS, ...traits.memberOperators]),
+    });
+  } else {
+    const split = splitImports(tokenize(code, language), language);
+    const python = language === 'python';
+    const keywords = python ? PYTHON_KEYWORDS : TYPESCRIPT_KEYWORDS;
+    const tokens = python ? split.body : jsxTextAsStrings(split.body);
+    imports = split.imports;
+    body = normaliseBody(tokens, {
+      python,
+      keywords,
+      bindings: boundNames(tokens, keywords),
+      aliases: split.aliases,
+      locals: split.locals,
+      memberOperators: MEMBER_OPERATORS,
+    });
+  }
+  const normalizedBody = body
     .join(' ')
     .replace(/ ?\n ?/g, '\n')
     .replace(/\n+/g, '\n')
     .trim();
-  const normalized = [...imports, normalizedBody].filter((part) => part !== '').join('\n');
-  const digest = hash('sha256', `${ALGORITHM_VERSION}\u0000${resolved}\u0000${normalized}`, 'hex');
-  return { fingerprint: digest.slice(0, 32), language: resolved, normalized };
+  return [...imports, normalizedBody].filter((part) => part !== '').join('\n');
 }

@@ -1,15 +1,16 @@
 /**
- * Language detection and the small tokenizer behind code fingerprints (see `code-fingerprints.ts`):
- * names, operators, string and number literals and, for Python, the layout tokens NEWLINE / INDENT /
- * DEDENT.
+ * The small tokenizer behind code fingerprints (see `code-fingerprints.ts`): names, operators, string
+ * and number literals, each with its line, and for Python the layout tokens NEWLINE / INDENT / DEDENT.
  */
-export type CodeLanguage = 'python' | 'typescript';
+import type { CodeLanguage } from './code-languages';
 
 type TokenKind = 'name' | 'string' | 'number' | 'op' | 'newline' | 'indent' | 'dedent';
 
 export interface Token {
   readonly kind: TokenKind;
   readonly text: string;
+  /** The line the token starts on (0-based): where a statement ends in languages without `;`. */
+  readonly line: number;
 }
 
 export const PYTHON_KEYWORDS = new Set(
@@ -57,42 +58,10 @@ const OPERATORS = [
   ':=',
   '<<',
   '>>',
+  '::',
 ];
 export const OPENERS = new Set(['(', '[', '{']);
 export const CLOSERS = new Set([')', ']', '}']);
-
-/** Guesses the language when the caller does not know it. */
-export function detectLanguage(code: string): CodeLanguage {
-  // Count signals of each language, the larger count wins; Python on a tie, as most code is Python.
-  // A line ending in `{` is no signal: Python dict literals do it too.
-  const count = (pattern: RegExp) => code.match(pattern)?.length ?? 0;
-  const python = count(
-    /^\s*(?:def |class \w+(?:\(.*\))?:|from [\w.]+ import |import [\w.]+\s*$|elif |except\b|#)|:\s*$|\bself\.|\bNone\b/gm,
-  );
-  const typescript = count(
-    /;\s*$|=>|===|^\s*(?:const|let|var|export|interface|function|\/\/)\b|\bthis\.|\b(?:null|undefined)\b/gm,
-  );
-  return typescript > python ? 'typescript' : 'python';
-}
-
-export function normaliseLanguage(language: string | undefined, code: string): CodeLanguage {
-  switch ((language ?? '').toLowerCase().replace(/[\s\d.]+$/, '')) {
-    case 'python':
-    case 'py':
-      return 'python';
-    case 'node':
-    case 'nodejs':
-    case 'typescript':
-    case 'ts':
-    case 'javascript':
-    case 'js':
-    case 'tsx':
-    case 'jsx':
-      return 'typescript';
-    default:
-      return detectLanguage(code);
-  }
-}
 
 // ------------------------------------------------------------------------------------- tokenizer
 
@@ -155,7 +124,7 @@ function stringEnd(code: string, start: number): number {
  * they leave bracket depths alone): the text of the literal is a value, what it interpolates is
  * code (`${d.getHours()}` is a call).
  */
-function interpolations(literal: string, language: CodeLanguage): Token[] {
+function interpolations(literal: string, language: CodeLanguage, startLine: number): Token[] {
   const tokens: Token[] = [];
   let at = 0;
   while (at < literal.length) {
@@ -169,20 +138,46 @@ function interpolations(literal: string, language: CodeLanguage): Token[] {
         end += 1;
       }
       const inner = literal.slice(at + 2, depth === 0 ? end - 1 : end);
-      tokens.push({ kind: 'op', text: '${' }, ...tokenize(inner, language), { kind: 'op', text: '}$' });
+      const line = startLine + countLines(literal, 0, at);
+      tokens.push({ kind: 'op', text: '${', line });
+      for (const token of tokenize(inner, language)) tokens.push({ ...token, line: line + token.line });
+      tokens.push({ kind: 'op', text: '}$', line: startLine + countLines(literal, 0, end) });
       at = end;
     } else at += 1;
   }
   return tokens;
 }
 
+/** The line breaks in `text[from, to)`. */
+function countLines(text: string, from: number, to: number): number {
+  let lines = 0;
+  for (let at = from; at < to; at += 1) if (text.charCodeAt(at) === 10) lines += 1;
+  return lines;
+}
+
+/** What starts a comment that runs to the end of the line. */
+function lineComment(language: CodeLanguage): string {
+  switch (language) {
+    case 'python':
+      return '#';
+    case 'sql':
+      return '--';
+    default:
+      return '//';
+  }
+}
+
 export function tokenize(code: string, language: CodeLanguage): Token[] {
   const python = language === 'python';
+  const comment = lineComment(language);
   const tokens: Token[] = [];
   const indents = [0];
   let depth = 0;
   let at = 0;
   let lineStart = true;
+  // The line at `at`, kept up wherever a line break is consumed.
+  let line = 0;
+  const push = (kind: TokenKind, text: string) => tokens.push({ kind, text, line });
   while (at < code.length) {
     if (lineStart && python && depth === 0) {
       INDENT.lastIndex = at;
@@ -194,11 +189,11 @@ export function tokenize(code: string, language: CodeLanguage): Token[] {
       const width = indent.replace(/\t/g, '    ').length;
       if (width > (indents[indents.length - 1] as number)) {
         indents.push(width);
-        tokens.push({ kind: 'indent', text: 'INDENT' });
+        push('indent', 'INDENT');
       }
       while (width < (indents[indents.length - 1] as number)) {
         indents.pop();
-        tokens.push({ kind: 'dedent', text: 'DEDENT' });
+        push('dedent', 'DEDENT');
       }
       continue;
     }
@@ -206,52 +201,68 @@ export function tokenize(code: string, language: CodeLanguage): Token[] {
     if (char === '\n') {
       if (python && depth === 0 && tokens.length > 0 && tokens[tokens.length - 1]?.kind !== 'newline') {
         const last = tokens[tokens.length - 1];
-        if (last?.kind !== 'indent' && last?.kind !== 'dedent')
-          tokens.push({ kind: 'newline', text: 'NEWLINE' });
+        if (last?.kind !== 'indent' && last?.kind !== 'dedent') push('newline', 'NEWLINE');
       }
       lineStart = true;
+      line += 1;
       at += 1;
     } else if (isSpace(char)) at += 1;
-    else if (char === '\\' && code[at + 1] === '\n') at += 2;
-    else if ((python && char === '#') || (!python && code.startsWith('//', at))) {
+    else if (char === '\\' && code[at + 1] === '\n') {
+      line += 1;
+      at += 2;
+    } else if (code.startsWith(comment, at)) {
       const end = code.indexOf('\n', at);
       at = end < 0 ? code.length : end;
     } else if (!python && code.startsWith('/*', at)) {
       const end = code.indexOf('*/', at + 2);
-      at = end < 0 ? code.length : end + 2;
+      const after = end < 0 ? code.length : end + 2;
+      line += countLines(code, at, after);
+      at = after;
+    } else if (
+      char === "'" &&
+      language === 'rust' &&
+      isNameStart(code[at + 1] ?? '') &&
+      code[at + 2] !== "'"
+    ) {
+      // A lifetime (`'a`, `'static`), not a character literal.
+      NAME.lastIndex = at + 1;
+      const name = NAME.exec(code)?.[0] ?? '';
+      push('name', `'${name}`);
+      at += 1 + name.length;
     } else if (char === '"' || char === "'" || char === '`' || (python && stringPrefixLength(code, at) > 0)) {
       const prefix = python ? stringPrefixLength(code, at) : 0;
       const end = stringEnd(code, at + prefix);
       const text = code.slice(at + prefix, end);
-      tokens.push({ kind: 'string', text });
-      if (char === '`') tokens.push(...interpolations(text, language));
+      push('string', text);
+      if (char === '`') tokens.push(...interpolations(text, language, line));
+      line += countLines(code, at, end);
       at = end;
     } else if (isDigit(char) || (char === '.' && isDigit(code[at + 1]))) {
       NUMBER.lastIndex = at;
       const number = NUMBER.exec(code)?.[0] ?? char;
-      tokens.push({ kind: 'number', text: number });
+      push('number', number);
       at += number.length;
     } else if (isNameStart(char)) {
       NAME.lastIndex = at;
       const name = NAME.exec(code)?.[0] ?? char;
-      tokens.push({ kind: 'name', text: name });
+      push('name', name);
       at += name.length;
     } else {
       const candidates = OPERATORS_BY_FIRST.get(char) ?? [];
       const operator = candidates.find((candidate) => code.startsWith(candidate, at)) ?? char;
       if (OPENERS.has(operator)) depth += 1;
       if (CLOSERS.has(operator)) depth = Math.max(0, depth - 1);
-      tokens.push({ kind: 'op', text: operator });
+      push('op', operator);
       at += operator.length;
     }
   }
   if (python) {
     // As Python's own tokenizer: the last line ends whether or not the file ends with a line break.
     const last = tokens[tokens.length - 1];
-    if (last !== undefined && last.kind !== 'newline') tokens.push({ kind: 'newline', text: 'NEWLINE' });
+    if (last !== undefined && last.kind !== 'newline') push('newline', 'NEWLINE');
     while (indents.length > 1) {
       indents.pop();
-      tokens.push({ kind: 'dedent', text: 'DEDENT' });
+      push('dedent', 'DEDENT');
     }
   }
   return tokens;

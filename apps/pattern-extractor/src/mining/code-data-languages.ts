@@ -1,0 +1,142 @@
+/**
+ * Normal forms of the two languages in generated code that declare data rather than behaviour (see
+ * `code-fingerprints.ts`):
+ * - SQL: keywords, types and functions are the structure, in upper case whatever case they were
+ *   written in; tables, columns and aliases are the author's names, placeholders by first occurrence
+ *   (unquoted identifiers are case-insensitive); strings and numbers are literals;
+ * - YAML: the keys and their nesting are the structure; scalar values (names, images, ports,
+ *   commands, block scalars) are literals, `VAL`; booleans and nulls are kept.
+ */
+import { tokenize } from './code-tokenizer';
+
+const SQL_WORDS = new Set(
+  (
+    'SELECT FROM WHERE AND OR NOT NULL IS IN EXISTS BETWEEN LIKE ILIKE SIMILAR ESCAPE AS ON USING JOIN LEFT ' +
+    'RIGHT INNER OUTER FULL CROSS NATURAL LATERAL GROUP BY ORDER HAVING LIMIT OFFSET FETCH NEXT ONLY UNION ' +
+    'INTERSECT EXCEPT ALL ANY SOME DISTINCT CASE WHEN THEN ELSE END WITH RECURSIVE INSERT INTO VALUES ' +
+    'UPDATE SET DELETE RETURNING MERGE MATCHED CONFLICT DO NOTHING EXCLUDED CREATE TABLE INDEX UNIQUE ' +
+    'PRIMARY KEY FOREIGN REFERENCES CONSTRAINT CHECK DEFAULT ALTER ADD COLUMN DROP RENAME TO IF ' +
+    'CONCURRENTLY CASCADE RESTRICT NO ACTION DEFERRABLE INITIALLY DEFERRED IMMEDIATE VALID VALIDATE VIEW ' +
+    'MATERIALIZED TEMP TEMPORARY UNLOGGED SCHEMA SEQUENCE EXTENSION TRIGGER FUNCTION PROCEDURE RETURNS ' +
+    'RETURN LANGUAGE BEGIN COMMIT ROLLBACK TRANSACTION SAVEPOINT OVER PARTITION WINDOW ROWS RANGE GROUPS ' +
+    'PRECEDING FOLLOWING CURRENT ROW UNBOUNDED ASC DESC NULLS FIRST LAST TRUE FALSE FOR OF SHARE SKIP ' +
+    'LOCKED NOWAIT LOCK MODE EXPLAIN ANALYZE VERBOSE VACUUM GRANT REVOKE OWNER TABLESPACE INCLUDE ' +
+    'GENERATED ALWAYS IDENTITY STORED COLLATE FILTER WITHIN INTERVAL AT ZONE TIME TIMESTAMP TIMESTAMPTZ ' +
+    'DATE INT INTEGER BIGINT SMALLINT SERIAL BIGSERIAL SMALLSERIAL TEXT VARCHAR CHAR CHARACTER VARYING ' +
+    'BOOLEAN BOOL NUMERIC DECIMAL REAL DOUBLE PRECISION FLOAT UUID JSON JSONB BYTEA BLOB CLOB INET ' +
+    'CIDR MONEY ARRAY ENUM TYPE DOMAIN AUTO_INCREMENT UNSIGNED ENGINE CHARSET BTREE HASH GIN GIST BRIN ' +
+    'OIDS DECLARE LOOP WHILE EXIT PERFORM RAISE NOTICE EXCEPTION NEW OLD EACH STATEMENT EXECUTE ' +
+    'BEFORE AFTER INSTEAD TRUNCATE COMMENT CURRENT_DATE CURRENT_TIME CURRENT_TIMESTAMP LOCALTIMESTAMP'
+  ).split(' '),
+);
+
+/** Words after which a name followed by `(` names a table, index or routine of the author's, not a call. */
+const NAMING_WORDS = new Set(
+  'ON TABLE INTO REFERENCES FROM JOIN UPDATE INDEX EXISTS VIEW FUNCTION PROCEDURE TYPE TRIGGER'.split(' '),
+);
+
+/** The SQL normal form: structure words in upper case, identifiers `$0`, `$1`…, literals masked. */
+export function sqlNormalForm(code: string): string {
+  const tokens = tokenize(code, 'sql');
+  const placeholders = new Map<string, string>();
+  const placeholder = (name: string) => {
+    let value = placeholders.get(name);
+    if (value === undefined) {
+      value = `$${placeholders.size}`;
+      placeholders.set(name, value);
+    }
+    return value;
+  };
+  const out: string[] = [];
+  tokens.forEach((token, at) => {
+    const next = tokens[at + 1];
+    switch (token.kind) {
+      case 'string':
+        // A double-quoted name is an identifier (case-sensitive); single quotes make a literal.
+        out.push(token.text.startsWith('"') ? placeholder(token.text) : 'STR');
+        return;
+      case 'number':
+        out.push('NUM');
+        return;
+      case 'name': {
+        const upper = token.text.toUpperCase();
+        const previous = tokens[at - 1]?.text.toUpperCase() ?? '';
+        const call = next?.text === '(' && previous !== '.' && !NAMING_WORDS.has(previous);
+        const isWord = SQL_WORDS.has(upper) || call;
+        out.push(isWord ? upper : placeholder(token.text.toLowerCase()));
+        return;
+      }
+      default:
+        if (token.text === ';') return;
+        if (token.text === '-' && next?.kind === 'number' && out[out.length - 1] !== 'NUM') return;
+        out.push(token.text);
+    }
+  });
+  return out.join(' ');
+}
+
+/** A YAML `key:` (plain or quoted) and what follows it on the line. */
+const YAML_KEY = /^("[^"]*"|'[^']*'|[^\s:'"#-][^:#]*?|-[^\s:][^:#]*?):(?:\s+(.*))?$/;
+/** A block scalar's header: `|`, `>-`, `|+2`… Its lines, all indented deeper, are its text. */
+const BLOCK_SCALAR = /^[|>][-+]?\d*$/;
+
+/**
+ * A scalar value as the normal form keeps it: booleans and nulls as written, anything else `VAL`
+ * (`cpu: 1` and `cpu: "250m"` are two values of one setting).
+ */
+function yamlValue(value: string): string {
+  return /^(?:true|false|yes|no|on|off|null|~)$/i.test(value) ? value.toLowerCase() : 'VAL';
+}
+
+/** A comment that ends a YAML line (`# …` after a space, outside quotes), removed. */
+function withoutComment(line: string): string {
+  const hash = line.search(/(?:^|\s)#/);
+  if (hash < 0) return line;
+  const before = line.slice(0, hash);
+  const quotes = (before.match(/"/g)?.length ?? 0) + (before.match(/'/g)?.length ?? 0);
+  return quotes % 2 === 0 ? before.trimEnd() : line;
+}
+
+/**
+ * The YAML normal form: one line per key or list item, `depth: - key: VALUE`, the depth counted in
+ * indentation levels (2 or 4 spaces read the same, as does a list written flush under its key).
+ */
+export function yamlNormalForm(code: string): string {
+  const out: string[] = [];
+  const widths = [0];
+  let blockWidth = -1;
+  let openKeyWidth = -1;
+  for (const raw of code.split('\n')) {
+    const content = withoutComment(raw.trim());
+    const actual = raw.length - raw.trimStart().length;
+    if (blockWidth >= 0) {
+      if (content === '' || actual > blockWidth) continue;
+      blockWidth = -1;
+    }
+    if (content === '') continue;
+    // A list flush under its key (`env:\n- name: …`) is as deep as one indented under it.
+    const width = content.startsWith('-') && actual === openKeyWidth ? actual + 1 : actual;
+    while (width < (widths[widths.length - 1] as number)) widths.pop();
+    if (width > (widths[widths.length - 1] as number)) widths.push(width);
+    const parts: string[] = [];
+    let rest = content;
+    while (rest === '-' || rest.startsWith('- ')) {
+      parts.push('-');
+      rest = rest.slice(1).trimStart();
+    }
+    openKeyWidth = -1;
+    const key = YAML_KEY.exec(rest);
+    if (key !== null) {
+      parts.push(`${(key[1] as string).replace(/^["']|["']$/g, '')}:`);
+      const value = key[2]?.trim() ?? '';
+      if (value === '') openKeyWidth = actual;
+      else if (BLOCK_SCALAR.test(value)) {
+        parts.push('BLOCK');
+        blockWidth = actual;
+      } else parts.push(yamlValue(value));
+    } else if (rest === '---' || rest === '...') parts.push(rest);
+    else if (rest !== '') parts.push(yamlValue(rest));
+    out.push(`${widths.length - 1} ${parts.join(' ')}`);
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,485 @@
+import { describe, expect, test } from '@jest/globals';
+import { detectLanguage, fingerprintCode } from '../src/mining/code-fingerprints';
+
+const GO = `package store
+
+import (
+	"encoding/json"
+	"net/http"
+)
+
+type createRequest struct {
+	Name  string \`json:"name"\`
+	Limit int    \`json:"limit"\`
+}
+
+func (s *Server) Create(w http.ResponseWriter, r *http.Request) {
+	var req createRequest
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		http.Error(w, "bad body", http.StatusBadRequest)
+		return
+	}
+	id, err := s.repo.Insert(r.Context(), req.Name, req.Limit)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	w.WriteHeader(http.StatusCreated)
+	json.NewEncoder(w).Encode(id)
+}
+`;
+
+const RUST = `use std::fs;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Deserialize, Serialize)]
+pub struct Settings {
+    pub name: String,
+    pub retries: u32,
+}
+
+impl Settings {
+    pub fn load(path: &str) -> Result<Self, Box<dyn std::error::Error>> {
+        let text = fs::read_to_string(path)?;
+        let mut settings: Settings = serde_json::from_str(&text)?;
+        if settings.retries == 0 {
+            settings.retries = 3;
+        }
+        Ok(settings)
+    }
+}
+
+pub fn names(all: &[Settings]) -> Vec<String> {
+    all.iter().map(|s| s.name.clone()).collect()
+}
+`;
+
+const JAVA = `package com.acme.billing;
+
+import java.util.List;
+import org.springframework.stereotype.Service;
+import com.acme.common.Money;
+
+@Service
+public class InvoiceService {
+    private final InvoiceRepository repository;
+
+    public InvoiceService(InvoiceRepository repository) {
+        this.repository = repository;
+    }
+
+    public Money total(List<Invoice> invoices) {
+        Money sum = Money.ZERO;
+        for (Invoice invoice : invoices) {
+            sum = sum.plus(invoice.getAmount());
+        }
+        return sum;
+    }
+}
+`;
+
+const KOTLIN = `package app.feature.orders
+
+import androidx.lifecycle.ViewModel
+import androidx.lifecycle.viewModelScope
+import kotlinx.coroutines.flow.MutableStateFlow
+import kotlinx.coroutines.launch
+
+class OrdersViewModel(private val repository: OrdersRepository) : ViewModel() {
+    private val state = MutableStateFlow<OrdersState>(OrdersState.Loading)
+
+    fun refresh(force: Boolean) {
+        viewModelScope.launch {
+            state.value = try {
+                OrdersState.Ready(repository.load(force).map { order -> order.id })
+            } catch (e: Exception) {
+                OrdersState.Failed(e.message ?: "unknown")
+            }
+        }
+    }
+}
+`;
+
+const SWIFT = `import SwiftUI
+
+struct OrderRow: View {
+    let order: Order
+    var onTap: () -> Void
+
+    var body: some View {
+        HStack(spacing: 8) {
+            Text(order.title)
+                .font(.headline)
+            Spacer()
+        }
+        .onTapGesture(perform: onTap)
+    }
+}
+`;
+
+const CSHARP = `using System.Collections;
+using UnityEngine;
+
+public class Spawner : MonoBehaviour
+{
+    [SerializeField] private GameObject prefab;
+    [SerializeField] private float interval = 2f;
+
+    private IEnumerator SpawnLoop()
+    {
+        while (enabled)
+        {
+            Instantiate(prefab, transform.position, Quaternion.identity);
+            yield return new WaitForSeconds(interval);
+        }
+    }
+}
+`;
+
+const C = `#include <stdint.h>
+#include "ring.h"
+
+#define RING_SIZE 64
+
+typedef struct {
+    uint8_t data[RING_SIZE];
+    uint16_t head;
+} ring_t;
+
+int ring_push(ring_t *ring, uint8_t value) {
+    uint16_t next = (ring->head + 1) % RING_SIZE;
+    ring->data[ring->head] = value;
+    ring->head = next;
+    return 0;
+}
+`;
+
+const PHP = `<?php
+
+namespace App\\Http\\Controllers;
+
+use App\\Models\\Order;
+use Illuminate\\Http\\Request;
+
+class OrderController extends Controller
+{
+    public function store(Request $request)
+    {
+        $validated = $request->validate(['total' => 'required|integer']);
+        $order = Order::create($validated);
+        return response()->json($order, 201);
+    }
+}
+`;
+
+const SQL = `-- top customers by revenue
+WITH revenue AS (
+  SELECT o.customer_id, SUM(o.total_cents) AS total
+  FROM orders o
+  WHERE o.created_at >= now() - interval '30 days'
+  GROUP BY o.customer_id
+)
+SELECT c.email, r.total
+FROM revenue r
+JOIN customers c ON c.id = r.customer_id
+ORDER BY r.total DESC
+LIMIT 10;
+`;
+
+const YAML = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: billing-api
+  labels:
+    app: billing-api
+spec:
+  replicas: 3
+  template:
+    spec:
+      containers:
+        - name: api
+          image: ghcr.io/acme/billing:1.4.2
+          ports:
+            - containerPort: 8080
+`;
+
+/** Renames every word of `renames` (as a whole word) in `code`. */
+function renamed(code: string, renames: Record<string, string>): string {
+  return Object.entries(renames).reduce(
+    (text, [from, to]) =>
+      text.replace(new RegExp(`(?<![\\w$])${from.replace(/\$/g, '\\$')}(?![\\w])`, 'g'), to),
+    code,
+  );
+}
+
+describe('other languages: renames, literals, comments and layout collide', () => {
+  test.each([
+    [
+      'Go: renamed receiver, parameters, type, fields, helper; other strings',
+      GO,
+      renamed(GO, {
+        store: 'api',
+        createRequest: 'newItem',
+        Name: 'Title',
+        Limit: 'Max',
+        s: 'srv',
+        Server: 'Handler',
+        Create: 'Post',
+        w: 'rw',
+        r: 'req2',
+        req: 'body',
+        id: 'key',
+        writeError: 'fail',
+      }).replace('"bad body"', '"cannot decode"'),
+    ],
+    [
+      'Go: imports in another order, gofmt-free spacing',
+      GO,
+      GO.replace('"encoding/json"\n\t"net/http"', '"net/http"\n\t"encoding/json"').replace(/\t/g, '    '),
+    ],
+    [
+      'Rust: renamed struct, fields, functions and bindings; a comment',
+      RUST,
+      `// loads the settings\n${renamed(RUST, { Settings: 'Config', name: 'label', retries: 'attempts', load: 'read', text: 'raw', settings: 'cfg', names: 'labels', all: 'items', s: 'c', path: 'file' })}`,
+    ],
+    [
+      'Java: renamed class, field, method, parameters and a same-project type',
+      JAVA,
+      renamed(JAVA, {
+        billing: 'orders',
+        InvoiceService: 'LedgerService',
+        InvoiceRepository: 'LedgerRepository',
+        Invoice: 'Entry',
+        repository: 'repo',
+        total: 'sum2',
+        invoices: 'entries',
+        invoice: 'entry',
+        sum: 'acc',
+      }),
+    ],
+    [
+      'Java: Allman braces and reordered imports',
+      JAVA,
+      JAVA.replace(/ \{\n/g, '\n{\n').replace(
+        'import java.util.List;\nimport org.springframework.stereotype.Service;',
+        'import org.springframework.stereotype.Service;\nimport java.util.List;',
+      ),
+    ],
+    [
+      'Kotlin: renamed view model, state, repository, lambda and catch parameters',
+      KOTLIN,
+      renamed(KOTLIN, {
+        orders: 'cart',
+        OrdersViewModel: 'CartViewModel',
+        OrdersRepository: 'CartRepository',
+        OrdersState: 'CartState',
+        repository: 'repo',
+        state: '_ui',
+        refresh: 'reload',
+        force: 'hard',
+        order: 'item',
+        e: 'error',
+      }).replace('"unknown"', '"failed"'),
+    ],
+    [
+      'Swift: renamed view, properties and a fenced reply',
+      SWIFT,
+      `Here you go:\n\n\`\`\`swift\n${renamed(SWIFT, { OrderRow: 'ItemRow', order: 'item', onTap: 'select' }).replace('spacing: 8', 'spacing: 12')}\`\`\`\n`,
+    ],
+    [
+      'C#: renamed class, fields and coroutine; other values',
+      CSHARP,
+      renamed(CSHARP, {
+        Spawner: 'EnemySpawner',
+        prefab: 'enemy',
+        interval: 'delay',
+        SpawnLoop: 'Run',
+      }).replace('2f', '0.5f'),
+    ],
+    [
+      'C: renamed macro, type, fields, function and variables',
+      C,
+      renamed(C, {
+        RING_SIZE: 'FIFO_LEN',
+        ring_t: 'fifo_t',
+        data: 'buf',
+        head: 'wr',
+        ring_push: 'fifo_put',
+        ring: 'f',
+        value: 'byte',
+        next: 'n',
+      }).replace('"ring.h"', '"fifo.h"'),
+    ],
+    [
+      'PHP: renamed controller, variables and a project model',
+      PHP,
+      renamed(PHP, {
+        OrderController: 'InvoiceController',
+        Order: 'Invoice',
+        store: 'save',
+        $request: '$req',
+        $validated: '$data',
+        $order: '$invoice',
+      }),
+    ],
+    [
+      'SQL: renamed tables, columns and aliases, keywords in lower case, another window',
+      SQL,
+      renamed(SQL, {
+        revenue: 'spend',
+        customer_id: 'account_id',
+        total_cents: 'amount',
+        orders: 'payments',
+        o: 'p',
+        customers: 'accounts',
+        c: 'a',
+        r: 's',
+        email: 'login',
+      })
+        .replace(/\b(WITH|AS|SELECT|SUM|FROM|WHERE|GROUP|BY|JOIN|ON|ORDER|DESC|LIMIT)\b/g, (word) =>
+          word.toLowerCase(),
+        )
+        .replace("'30 days'", "'7 days'"),
+    ],
+    [
+      'YAML: other names, image, replicas and ports, 4-space indents, a list flush under its key',
+      YAML,
+      YAML.replace(/billing-api/g, 'orders-web')
+        .replace('replicas: 3', 'replicas: 5')
+        .replace('ghcr.io/acme/billing:1.4.2', 'nginx:1.27')
+        .replace('8080', '"80"')
+        .replace(/^( +)/gm, (spaces) => spaces.repeat(2))
+        .replace('containers:\n                - name', 'containers:\n            - name'),
+    ],
+  ])('%s', (_name, left, right) => {
+    expect(right).not.toBe(left);
+    const a = fingerprintCode(left);
+    const b = fingerprintCode(right);
+    expect(b.language).toBe(a.language);
+    expect(b.normalized).toBe(a.normalized);
+  });
+});
+
+describe('other languages: a different structure stays apart', () => {
+  test.each([
+    ['Go: another status', GO, GO.replace('http.StatusCreated', 'http.StatusOK')],
+    [
+      'Go: an extra log call',
+      GO,
+      GO.replace('\t\twriteError(w, err)', '\t\tlog.Printf("insert: %v", err)\n\t\twriteError(w, err)'),
+    ],
+    [
+      'Go: another encoder call',
+      GO,
+      GO.replace('json.NewEncoder(w).Encode(id)', 'json.NewEncoder(w).Encode(req)'),
+    ],
+    ['Rust: toml instead of serde_json', RUST, RUST.replace('serde_json::from_str', 'toml::from_str')],
+    ['Rust: no default for retries', RUST, RUST.replace(/ {8}if settings[\s\S]*?\n {8}\}\n/, '')],
+    [
+      'Java: a guard more',
+      JAVA,
+      JAVA.replace(
+        '        Money sum',
+        '        if (invoices.isEmpty()) {\n            return Money.ZERO;\n        }\n        Money sum',
+      ),
+    ],
+    ['Java: minus instead of plus', JAVA, JAVA.replace('sum.plus', 'sum.minus')],
+    [
+      'Kotlin: no catch',
+      KOTLIN,
+      KOTLIN.replace(/try \{\n\s*(OrdersState\.Ready\([^\n]*\))\n\s*\} catch[\s\S]*?\n\s*\}\n/, '$1\n'),
+    ],
+    ['Kotlin: another imported type', KOTLIN, KOTLIN.replace(/MutableStateFlow/g, 'MutableSharedFlow')],
+    ['Swift: another modifier', SWIFT, SWIFT.replace('.font(.headline)', '.font(.subheadline)')],
+    [
+      'C#: LookRotation instead of identity',
+      CSHARP,
+      CSHARP.replace('Quaternion.identity', 'Quaternion.LookRotation(transform.forward)'),
+    ],
+    [
+      'C: a full-ring check more',
+      C,
+      C.replace('    ring->data', '    if (next == 0) {\n        return -1;\n    }\n    ring->data'),
+    ],
+    ['PHP: another response', PHP, PHP.replace('response()->json($order, 201)', 'redirect()->back()')],
+    [
+      'SQL: one more predicate',
+      SQL,
+      SQL.replace("interval '30 days'", "interval '30 days'\n    AND o.status = 'paid'"),
+    ],
+    ['SQL: ascending', SQL, SQL.replace('DESC', 'ASC')],
+    ['YAML: another key', YAML, YAML.replace('replicas: 3', 'replicas: 3\n  paused: true')],
+  ])('%s', (_name, left, right) => {
+    expect(fingerprintCode(right).fingerprint).not.toBe(fingerprintCode(left).fingerprint);
+  });
+});
+
+describe('language detection', () => {
+  test.each([
+    ['go', GO],
+    ['rust', RUST],
+    ['java', JAVA],
+    ['kotlin', KOTLIN],
+    ['swift', SWIFT],
+    ['csharp', CSHARP],
+    ['c', C],
+    ['php', PHP],
+    ['sql', SQL],
+    ['yaml', YAML],
+    [
+      'cpp',
+      '#include <vector>\n\nint total(const std::vector<int>& xs) {\n  int sum = 0;\n  for (int x : xs) sum += x;\n  return sum;\n}\n',
+    ],
+    [
+      'scala',
+      'case class User(id: Long, name: String)\n\nobject Users {\n  def names(users: List[User]): List[String] = users.map(_.name)\n}\n',
+    ],
+    [
+      'dart',
+      "import 'package:flutter/material.dart';\n\nclass Title extends StatelessWidget {\n  final String text;\n  const Title(this.text);\n  @override\n  Widget build(BuildContext context) => Text(text);\n}\n",
+    ],
+  ])('%s', (language, code) => {
+    expect(detectLanguage(code)).toBe(language);
+  });
+
+  test('a fence names the language, whatever the code looks like', () => {
+    expect(fingerprintCode('```kotlin\nval x = 1\n```').language).toBe('kotlin');
+    expect(fingerprintCode('```golang\nx := 1\n```').language).toBe('go');
+    expect(fingerprintCode('```c++\nint x = 1;\n```').language).toBe('cpp');
+    expect(fingerprintCode('```yml\nkey: value\n```').language).toBe('yaml');
+  });
+});
+
+describe('project imports', () => {
+  test('a class imported from the project’s own package is the code’s own name; a library’s is not', () => {
+    const withMoney = fingerprintCode(JAVA).normalized;
+    expect(withMoney).toContain('import LOCAL');
+    expect(withMoney).toContain('org.springframework.stereotype.Service');
+    expect(fingerprintCode(JAVA.replace(/Money/g, 'Amount')).normalized).toBe(withMoney);
+    expect(fingerprintCode(JAVA.replace(/List/g, 'Set')).normalized).not.toBe(withMoney);
+  });
+
+  test('a wildcard import leaves bare names verbatim: they may come from it', () => {
+    const wildcard = KOTLIN.replace('import kotlinx.coroutines.launch', 'import kotlinx.coroutines.*');
+    expect(fingerprintCode(wildcard).normalized).toContain('OrdersState');
+  });
+});
+
+describe('robustness', () => {
+  test.each([
+    ['go', GO],
+    ['rust', RUST],
+    ['java', JAVA],
+    ['kotlin', KOTLIN],
+    ['swift', SWIFT],
+    ['csharp', CSHARP],
+    ['c', C],
+    ['php', PHP],
+    ['sql', SQL],
+    ['yaml', YAML],
+  ])('%s code cut off anywhere (a truncated reply) still gets a fingerprint', (language, code) => {
+    for (let cut = 1; cut < code.length; cut += 7) {
+      expect(fingerprintCode(code.slice(0, cut), language).fingerprint).toMatch(/^[0-9a-f]{32}$/);
+    }
+  });
+});
