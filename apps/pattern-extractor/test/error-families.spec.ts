@@ -12,6 +12,9 @@ const words = (text: string) => text.split(' ');
 describe('sameFamily', () => {
   test.each([
     ['the <PATH> endpoint returns <NUM>', 'the GET <PATH> endpoint returns <NUM>', true],
+    ['expected <NUM> arguments but got <NUM>', 'expected at least <NUM> arguments', false],
+    ['cannot find type <STR> in scope', 'cannot find <STR> in scope', false],
+    ['retry <NUM> times', 'retry <NUM> times (<NUM>ms)', true],
     ['cannot find module <*>', 'cannot find module <*> from <*>', true],
     ['missing import <*>', 'missing import <*> from <*>', false],
     ['deploy failed because <*> <*>', 'deploy failed because of a timeout', true],

@@ -204,7 +204,7 @@ describe('error signatures', () => {
     expect(fingerprint).toMatch(/^[\da-f]{16}$/);
     expect(errorFingerprint('truncated', '')).toBe(fingerprint);
     expect(errorFingerprint('syntax_invalid', '')).not.toBe(fingerprint);
-    expect(ERROR_SIGNATURE_ALGORITHM_VERSION).toBe(5);
+    expect(ERROR_SIGNATURE_ALGORITHM_VERSION).toBe(6);
     const [signature] = new ErrorSignatureMiner().add(newRow({ finish_reason: 'length' }));
     expect(signature).toEqual({ kind: 'truncated', template: null, fingerprint });
   });

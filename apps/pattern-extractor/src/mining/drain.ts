@@ -118,6 +118,11 @@ function similarity(template: readonly string[], tokens: readonly string[]) {
 
 const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
+/** `GET`, `DELETE`…: before a path, a route's method. */
+export function isHttpMethod(token: string): boolean {
+  return HTTP_METHODS.has(token);
+}
+
 /** A token as `pinnedWords` and `pinningWords` are compared: lower case, surrounding punctuation aside. */
 function bareWord(token: string): string {
   return token.toLowerCase().replace(/^[^a-z']+|[^a-z']+$/g, '');
@@ -249,7 +254,7 @@ export class Drain {
   isPinned(token: string): boolean {
     // `DELETE /orders/<*>` names a route, not the action, and `open()` a function: HTTP methods and
     // code identifiers are never meaning words.
-    return this.pinned.has(bareWord(token)) && !HTTP_METHODS.has(token) && !IDENTIFIER.test(token);
+    return this.pinned.has(bareWord(token)) && !isHttpMethod(token) && !IDENTIFIER.test(token);
   }
 
   /** Whether `token` is one of `pinningWords` (the word after it is pinned), punctuation aside. */

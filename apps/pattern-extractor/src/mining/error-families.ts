@@ -8,11 +8,13 @@
  * aside, "<*> is paginated" and "the sessions list is paginated", but two words at least), no
  * meaning word stands in a difference, none right after a pinning word, and each
  * difference either replaces words by words (as Drain itself generalises, over any number of words)
- * or sits at a slot (`<*>` or a masked variable, in the difference or right beside it). A word added
- * where no slot stands is another error: "loop is wrong" and "loop is wrong here" stay apart,
- * "cannot find module <*>" and "cannot find module <*> from <*>" do not.
+ * or sits at a slot: `<*>` in it or right beside it, a masked variable in it, or a masked variable
+ * beside it when what the difference adds is no prose (`GET` before `<PATH>`). A word added where no
+ * slot stands is another error: "loop is wrong" and "loop is wrong here" stay apart, so do "expected
+ * <NUM> arguments" and "expected at least <NUM> arguments"; "cannot find module <*>" and "cannot find
+ * module <*> from <*>" do not.
  */
-import { isCodeIdentifier, WILDCARD } from './drain';
+import { isCodeIdentifier, isHttpMethod, WILDCARD } from './drain';
 import { lcsPairs } from './prompt-alignment';
 
 /** Share of the longer template's tokens both must share, `<*>` aside (Drain's own threshold). */
@@ -25,6 +27,16 @@ const MAX_TOKENS = 64;
 /** `<*>`, or a token holding a masked variable (`<NUM>`, `(<PATH>),`): where a template varies. */
 function isSlot(token: string | undefined): boolean {
   return token !== undefined && (token === WILDCARD || /<[A-Z]+>/.test(token));
+}
+
+/**
+ * What may stand beside a masked variable in one template and not the other: a route's method before
+ * its path (`GET <PATH>`), a code identifier, punctuation. A word of prose is another error: "expected
+ * at least <NUM> arguments" is not "expected <NUM> arguments", "cannot find type <STR>" not "cannot
+ * find <STR>".
+ */
+function qualifiesMask(token: string): boolean {
+  return isHttpMethod(token) || isCodeIdentifier(token) || !/[a-z]/i.test(token);
 }
 
 /** What lies between two anchors of the alignment, on each side, and the anchors around it. */
@@ -94,7 +106,8 @@ export function sameFamily(left: readonly string[], right: readonly string[], wo
     const differing = [...leftPart, ...rightPart];
     if (words.pinsNext(before) || differing.some((token) => words.isPinned(token))) return false;
     const replaces = leftPart.length > 0 && rightPart.length > 0;
-    return replaces || isSlot(before) || isSlot(after) || differing.some(isSlot);
+    if (replaces || before === WILDCARD || after === WILDCARD || differing.some(isSlot)) return true;
+    return (isSlot(before) || isSlot(after)) && differing.every(qualifiesMask);
   });
 }
 

@@ -17,7 +17,7 @@ import { familyTemplate, sameFamily } from './error-families';
 import { DEFAULT_MASK_RULES } from './masking';
 
 /** Bump when a change would file some row under another fingerprint. */
-export const ERROR_SIGNATURE_ALGORITHM_VERSION = 5;
+export const ERROR_SIGNATURE_ALGORITHM_VERSION = 6;
 
 /**
  * What the miner needs of a history row joined to its metrics row. `quality_score` does not make a
