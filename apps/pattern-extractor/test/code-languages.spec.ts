@@ -203,6 +203,20 @@ spec:
             - containerPort: 8080
 `;
 
+/** Each sample above with its language. */
+const SAMPLES: readonly [string, string][] = [
+  ['go', GO],
+  ['rust', RUST],
+  ['java', JAVA],
+  ['kotlin', KOTLIN],
+  ['swift', SWIFT],
+  ['csharp', CSHARP],
+  ['c', C],
+  ['php', PHP],
+  ['sql', SQL],
+  ['yaml', YAML],
+];
+
 /** Renames every word of `renames` (as a whole word) in `code`. */
 function renamed(code: string, renames: Record<string, string>): string {
   return Object.entries(renames).reduce(
@@ -416,16 +430,7 @@ describe('other languages: a different structure stays apart', () => {
 
 describe('language detection', () => {
   test.each([
-    ['go', GO],
-    ['rust', RUST],
-    ['java', JAVA],
-    ['kotlin', KOTLIN],
-    ['swift', SWIFT],
-    ['csharp', CSHARP],
-    ['c', C],
-    ['php', PHP],
-    ['sql', SQL],
-    ['yaml', YAML],
+    ...SAMPLES,
     [
       'cpp',
       '#include <vector>\n\nint total(const std::vector<int>& xs) {\n  int sum = 0;\n  for (int x : xs) sum += x;\n  return sum;\n}\n',
@@ -466,20 +471,12 @@ describe('project imports', () => {
 });
 
 describe('robustness', () => {
-  test.each([
-    ['go', GO],
-    ['rust', RUST],
-    ['java', JAVA],
-    ['kotlin', KOTLIN],
-    ['swift', SWIFT],
-    ['csharp', CSHARP],
-    ['c', C],
-    ['php', PHP],
-    ['sql', SQL],
-    ['yaml', YAML],
-  ])('%s code cut off anywhere (a truncated reply) still gets a fingerprint', (language, code) => {
-    for (let cut = 1; cut < code.length; cut += 7) {
-      expect(fingerprintCode(code.slice(0, cut), language).fingerprint).toMatch(/^[0-9a-f]{32}$/);
-    }
-  });
+  test.each(SAMPLES)(
+    '%s code cut off anywhere (a truncated reply) still gets a fingerprint',
+    (language, code) => {
+      for (let cut = 1; cut < code.length; cut += 7) {
+        expect(fingerprintCode(code.slice(0, cut), language).fingerprint).toMatch(/^[0-9a-f]{32}$/);
+      }
+    },
+  );
 });
