@@ -203,6 +203,146 @@ spec:
             - containerPort: 8080
 `;
 
+const RUBY = `require "json"
+require_relative "lib/client"
+
+class OrderImporter
+  attr_reader :path, :count
+
+  def initialize(path, dry_run: false)
+    @path = path
+    @dry_run = dry_run
+    @count = 0
+  end
+
+  def run
+    data = JSON.parse(File.read(@path))
+    data.each do |row|
+      next if row["status"] == "void"
+      order = Order.find_or_initialize_by(external_id: row["id"])
+      order.total = row["total"].to_f
+      order.save! unless @dry_run
+      @count += 1
+    end
+    count
+  rescue JSON::ParserError => e
+    Rails.logger.error("bad file: #{e.message}")
+    0
+  end
+end
+`;
+
+const RSPEC = `require "rails_helper"
+
+RSpec.describe OrdersController, type: :controller do
+  let(:user) { create(:user) }
+  let(:order) { create(:order, user: user) }
+
+  before { sign_in user }
+
+  it "shows the order" do
+    get :show, params: { id: order.id }
+    expect(response).to have_http_status(:ok)
+  end
+end
+`;
+
+const LUA = `local json = require("cjson")
+
+local M = {}
+
+-- Loads the config file
+function M.load(path)
+  local file = io.open(path, "r")
+  if not file then
+    return nil, "cannot open " .. path
+  end
+  local text = file:read("*a")
+  file:close()
+  local config = json.decode(text)
+  for key, value in pairs(config) do
+    M[key] = value
+  end
+  return config
+end
+
+return M
+`;
+
+const ELIXIR = `defmodule Shop.Cart do
+  @moduledoc "A shopping cart."
+  alias Shop.Repo
+  import Ecto.Query
+
+  defstruct items: [], total: 0
+
+  def add(%__MODULE__{items: items} = cart, item, qty \\\\ 1) do
+    items = [%{item | qty: qty} | items]
+    %{cart | items: items, total: total(items)}
+  end
+
+  defp total(items) do
+    Enum.reduce(items, 0, fn item, acc -> acc + item.price * item.qty end)
+  end
+
+  def load(id) do
+    case Repo.get(Cart, id) do
+      nil -> {:error, :not_found}
+      cart -> {:ok, cart}
+    end
+  end
+end
+`;
+
+const SHELL = `#!/usr/bin/env bash
+set -euo pipefail
+
+BACKUP_DIR="/var/backups/db"
+STAMP=$(date +%Y%m%d)
+
+backup() {
+  local target="$1"
+  mkdir -p "$BACKUP_DIR"
+  pg_dump "$DATABASE_URL" | gzip > "$BACKUP_DIR/$target-$STAMP.sql.gz"
+}
+
+for db in app analytics; do
+  backup "$db"
+done
+
+if [ -n "\${S3_BUCKET:-}" ]; then
+  aws s3 cp "$BACKUP_DIR" "s3://$S3_BUCKET/" --recursive
+fi
+echo "done"
+`;
+
+const DOCKERFILE = `# build stage
+FROM node:20-alpine AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY . .
+RUN npm run build
+
+FROM node:20-alpine
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/node_modules ./node_modules
+EXPOSE 3000
+CMD ["node", "dist/main.js"]
+`;
+
+const COMMONJS = `const express = require('express');
+const { join } = require('path');
+const router = require('./routes');
+
+const app = express();
+app.use(express.static(join(__dirname, 'public')));
+app.use('/api', router);
+app.listen(3000);
+`;
+
 /** Each sample above with its language. */
 const SAMPLES: readonly [string, string][] = [
   ['go', GO],
@@ -215,6 +355,12 @@ const SAMPLES: readonly [string, string][] = [
   ['php', PHP],
   ['sql', SQL],
   ['yaml', YAML],
+  ['ruby', RUBY],
+  ['ruby', RSPEC],
+  ['lua', LUA],
+  ['elixir', ELIXIR],
+  ['shell', SHELL],
+  ['dockerfile', DOCKERFILE],
 ];
 
 /** Renames every word of `renames` (as a whole word) in `code`. */
@@ -365,6 +511,104 @@ describe('other languages: renames, literals, comments and layout collide', () =
         .replace(/^( +)/gm, (spaces) => spaces.repeat(2))
         .replace('containers:\n                - name', 'containers:\n            - name'),
     ],
+    [
+      'PHP: a # comment for a // one, without the opening tag',
+      PHP.replace('<?php\n', ''),
+      PHP.replace('<?php\n', '# the store action\n'),
+    ],
+    [
+      'SQL: a block comment for a line comment',
+      SQL,
+      SQL.replace('-- top customers by revenue', '/* top customers\n   by revenue */'),
+    ],
+    [
+      'Ruby: renamed class, attributes, parameters, locals, block and rescue variables',
+      RUBY,
+      renamed(RUBY, {
+        OrderImporter: 'Importer',
+        path: 'file',
+        count: 'imported',
+        dry_run: 'preview',
+        data: 'rows',
+        row: 'r',
+        order: 'record',
+        e: 'error',
+        run: 'call',
+      }),
+    ],
+    [
+      'Ruby: comments, a fence, requires in another order and quoting',
+      RUBY,
+      `\`\`\`ruby\n# imports\n${RUBY.replace('require "json"\nrequire_relative "lib/client"', "require_relative 'lib/client'\nrequire 'json'").replace('  def run\n', '  # runs it\n  def run\n')}\`\`\``,
+    ],
+    [
+      'RSpec: renamed let values, another description',
+      RSPEC,
+      renamed(RSPEC, { user: 'account', order: 'purchase' }).replace('shows the order', 'renders it'),
+    ],
+    [
+      'Lua: renamed module table, function, locals and loop variables; a block comment',
+      LUA,
+      renamed(LUA, {
+        json: 'cjson_lib',
+        M: 'Config',
+        load: 'fetch',
+        path: 'p',
+        file: 'fh',
+        text: 'raw',
+        config: 'cfg',
+        key: 'k',
+        value: 'v',
+      }).replace('-- Loads the config file', '--[[ Loads\n  the config ]]'),
+    ],
+    [
+      'Elixir: renamed modules, struct fields, functions, parameters and clause variables',
+      ELIXIR,
+      renamed(ELIXIR, {
+        Shop: 'Store',
+        Cart: 'Basket',
+        items: 'lines',
+        cart: 'b',
+        item: 'it',
+        total: 'sum',
+        acc: 'a',
+        add: 'put',
+        load: 'fetch',
+        id: 'key',
+      }).replace('  defp ', '  # sums the lines\n  defp '),
+    ],
+    [
+      'Shell: renamed variables and function, other paths, another shebang and brace placement',
+      SHELL,
+      SHELL.replace(/BACKUP_DIR/g, 'OUT')
+        .replace(/STAMP/g, 'TODAY')
+        .replace(/backup\b/g, 'dump_one')
+        .replace(/target/g, 'name')
+        .replace(/\bdb\b/g, 'd')
+        .replace('/var/backups/db', '/srv/dumps')
+        .replace('#!/usr/bin/env bash', '#!/bin/bash\n# nightly dump')
+        .replace('for d in app analytics; do', 'for d in main extra\ndo')
+        .replace('dump_one() {', 'dump_one()\n{'),
+    ],
+    [
+      'Dockerfile: another stage name, base image tag and port; a fenced reply',
+      DOCKERFILE,
+      `Here:\n\`\`\`dockerfile\n${DOCKERFILE.replace(/build\b/g, 'builder')
+        .replace('npm run builder', 'npm run build')
+        .replace(/node:20-alpine/g, 'node:22-slim')
+        .replace('3000', '8080')}\`\`\``,
+    ],
+    [
+      'JavaScript: requires in another order, renamed bindings',
+      COMMONJS,
+      renamed(
+        COMMONJS.replace(
+          "const express = require('express');\nconst { join } = require('path');",
+          "const { join } = require('path');\nconst express = require('express');",
+        ),
+        { app: 'server', router: 'routes' },
+      ),
+    ],
   ])('%s', (_name, left, right) => {
     expect(right).not.toBe(left);
     const a = fingerprintCode(left);
@@ -372,6 +616,13 @@ describe('other languages: renames, literals, comments and layout collide', () =
     expect(b.language).toBe(a.language);
     expect(b.normalized).toBe(a.normalized);
   });
+});
+
+test('C fenced as C++ is the same implementation as C told by its headers', () => {
+  const fenced = fingerprintCode(`\`\`\`cpp\n${C}\`\`\``);
+  const bare = fingerprintCode(C);
+  expect([bare.language, fenced.language]).toEqual(['c', 'cpp']);
+  expect(fenced.fingerprint).toBe(bare.fingerprint);
 });
 
 describe('other languages: a different structure stays apart', () => {
@@ -423,6 +674,18 @@ describe('other languages: a different structure stays apart', () => {
     ],
     ['SQL: ascending', SQL, SQL.replace('DESC', 'ASC')],
     ['YAML: another key', YAML, YAML.replace('replicas: 3', 'replicas: 3\n  paused: true')],
+    ['Ruby: save instead of save!', RUBY, RUBY.replace('order.save!', 'order.save')],
+    ['RSpec: another status', RSPEC, RSPEC.replace('(:ok)', '(:not_found)')],
+    ['Lua: encode instead of decode', LUA, LUA.replace('json.decode', 'json.encode')],
+    ['Elixir: map_reduce instead of reduce', ELIXIR, ELIXIR.replace('Enum.reduce', 'Enum.map_reduce')],
+    ['Shell: bzip2 instead of gzip', SHELL, SHELL.replace('gzip', 'bzip2')],
+    ['Shell: aws s3 sync instead of cp', SHELL, SHELL.replace('aws s3 cp', 'aws s3 sync')],
+    ['Dockerfile: npm install instead of npm ci', DOCKERFILE, DOCKERFILE.replace('npm ci', 'npm install')],
+    [
+      'JavaScript: another required module',
+      COMMONJS,
+      COMMONJS.replace("require('express')", "require('koa')"),
+    ],
   ])('%s', (_name, left, right) => {
     expect(fingerprintCode(right).fingerprint).not.toBe(fingerprintCode(left).fingerprint);
   });

@@ -27,8 +27,16 @@
  */
 import { hash } from 'node:crypto';
 import { braceBindings } from './code-brace-bindings';
-import { type Bindings, boundNames, SELF_NAMES } from './code-bindings';
+import { type Bindings, boundNames, matchingClose, SELF_NAMES } from './code-bindings';
 import { sqlNormalForm, yamlNormalForm } from './code-data-languages';
+import {
+  SCRIPT_KEYWORDS,
+  SCRIPT_MEMBER_OPERATORS,
+  type ScriptLanguage,
+  scriptBindings,
+  scriptImports,
+} from './code-script-bindings';
+import { dockerfileNormalForm, shellNormalForm } from './code-shell';
 import {
   braceImports,
   braceTraits,
@@ -41,7 +49,7 @@ import { CLOSERS, PYTHON_KEYWORDS, type Token, tokenize, TYPESCRIPT_KEYWORDS } f
 export { type CodeLanguage, detectLanguage } from './code-languages';
 
 /** Bump when a change to the algorithm changes fingerprints. */
-export const ALGORITHM_VERSION = 'code-fingerprints/6';
+export const ALGORITHM_VERSION = 'code-fingerprints/7';
 
 /** A Markdown fence line: three or more backticks or tildes, then an optional info string. */
 const FENCE_LINE = /^[ \t]*(`{3,}|~{3,})[ \t]*([\w+#.-]*)[^`\n]*$/;
@@ -108,6 +116,12 @@ function splitImports(
       token.kind === 'name' &&
       (token.text === 'import' || (language === 'python' && token.text === 'from')) &&
       atStatementStart;
+    const required = language === 'typescript' && atStatementStart ? requireEnd(tokens, at) : -1;
+    if (required >= 0) {
+      imports.push(normaliseRequire(tokens.slice(at, required), aliases, locals));
+      at = required;
+      continue;
+    }
     if (!startsImport) {
       body.push(token);
       at += 1;
@@ -159,7 +173,7 @@ function isLocalImport(statement: readonly Token[], language: 'python' | 'typesc
   if (language === 'python') {
     const root = statement[1];
     const fromModule = statement[0]?.text === 'from' && root !== undefined;
-    return fromModule && (root.text === '.' || PYTHON_PROJECT_PACKAGES.has(root.text));
+    return fromModule && (root.text.startsWith('.') || PYTHON_PROJECT_PACKAGES.has(root.text));
   }
   const module = statement.find((token) => token.kind === 'string');
   return module !== undefined && LOCAL_MODULE.test(module.text);
@@ -171,6 +185,65 @@ function localImport(statement: readonly Token[], language: 'python' | 'typescri
   if (language !== 'python') return statement.map((token) => (token.kind === 'string' ? local : token));
   const names = statement.findIndex((token) => token.text === 'import');
   return [statement[0] as Token, local, ...statement.slice(names)];
+}
+
+/**
+ * The end (exclusive) of a CommonJS import at `at` — `const fs = require('fs')`, `const { join } =
+ * require('node:path')`, `const x = require('./x').default;` — or -1 when none starts there.
+ */
+function requireEnd(tokens: readonly Token[], at: number): number {
+  if (!['const', 'let', 'var'].includes(tokens[at]?.text ?? '')) return -1;
+  let index = at + 1;
+  if (tokens[index]?.text === '{') index = matchingClose(tokens, index) + 1;
+  else if (tokens[index]?.kind === 'name') index += 1;
+  else return -1;
+  const call = ['=', 'require', '(', 'string', ')'];
+  for (const [offset, expected] of call.entries()) {
+    const token = tokens[index + offset];
+    if (token === undefined || (expected === 'string' ? token.kind !== 'string' : token.text !== expected))
+      return -1;
+  }
+  index += call.length;
+  while (tokens[index]?.text === '.' && tokens[index + 1]?.kind === 'name') index += 2;
+  return tokens[index]?.text === ';' ? index + 1 : index;
+}
+
+/**
+ * A CommonJS import as `require 'module' names`: destructured names sorted. The name that holds the
+ * whole module (`const fs = require('fs')`) is the code's own, as an `import * as` alias is; so are
+ * a renaming destructure's new names (`{ join: joinPath }`) and every name a local module brings.
+ */
+function normaliseRequire(statement: readonly Token[], aliases: Set<string>, locals: Set<string>): string {
+  const call = statement.findIndex((token) => token.text === 'require');
+  const module = statement[call + 2] as Token;
+  const local = LOCAL_MODULE.test(module.text);
+  const own = (name: string) => {
+    aliases.add(name);
+    if (local) locals.add(name);
+    return 'ALIAS';
+  };
+  const target = statement.slice(1, call - 1);
+  let names: string;
+  if (target[0]?.text === '{') {
+    const parts = target
+      .slice(1, -1)
+      .map((token) => token.text)
+      .join(' ')
+      .split(',')
+      .map((part) => part.trim().split(/\s*:\s*/))
+      .filter((part) => part[0] !== '')
+      .map(([key, name]) => {
+        if (name !== undefined) return `${key}: ${own(name)}`;
+        return local ? own(key as string) : (key as string);
+      });
+    names = `{ ${parts.sort().join(' , ')} }`;
+  } else names = own((target[0] as Token).text);
+  const members = statement
+    .slice(call + 4)
+    .filter((token) => token.text !== ';')
+    .map((token) => token.text)
+    .join('');
+  return `require '${local ? 'LOCAL' : module.text.slice(1, -1)}'${members} ${names}`;
 }
 
 /**
@@ -373,20 +446,40 @@ export function fingerprintCode(generated: string, language?: string): CodeFinge
   const fenced = fencedCode(text);
   const code = fenced?.code ?? text;
   const resolved = normaliseLanguage(language ?? fenced?.language, code);
-  const normalized = normalForm(code, resolved);
-  const digest = hash('sha256', `${ALGORITHM_VERSION}\u0000${resolved}\u0000${normalized}`, 'hex');
+  // C is read as C++: the same code fenced as ```cpp or told C by its headers is one implementation.
+  const dialect = resolved === 'c' ? 'cpp' : resolved;
+  const normalized = normalForm(code, dialect);
+  const digest = hash('sha256', `${ALGORITHM_VERSION}\u0000${dialect}\u0000${normalized}`, 'hex');
   return { fingerprint: digest.slice(0, 32), language: resolved, normalized };
 }
 
 const MEMBER_OPERATORS: ReadonlySet<string> = new Set(['.', '?.']);
 
+function isScriptLanguage(language: CodeLanguage): language is ScriptLanguage {
+  return language === 'ruby' || language === 'lua' || language === 'elixir';
+}
+
 /** The normalised text of `code` in `language`, which the fingerprint hashes. */
 function normalForm(code: string, language: CodeLanguage): string {
   if (language === 'sql') return sqlNormalForm(code);
   if (language === 'yaml') return yamlNormalForm(code);
+  if (language === 'shell') return shellNormalForm(code);
+  if (language === 'dockerfile') return dockerfileNormalForm(code);
   let imports: string[];
   let body: string[];
-  if (isBraceLanguage(language)) {
+  if (isScriptLanguage(language)) {
+    const split = scriptImports(code, language);
+    const tokens = tokenize(split.body, language);
+    imports = split.imports;
+    body = normaliseBody(tokens, {
+      python: false,
+      keywords: SCRIPT_KEYWORDS[language],
+      bindings: scriptBindings(tokens, language),
+      aliases: new Set(split.ownNames),
+      locals: new Set(split.localNames),
+      memberOperators: new Set([...MEMBER_OPERATORS, ...SCRIPT_MEMBER_OPERATORS[language]]),
+    });
+  } else if (isBraceLanguage(language)) {
     const traits = braceTraits(language);
     const split = braceImports(code, language);
     const tokens = tokenize(split.body, language);

@@ -1,3 +1,5 @@
+import type { ScriptLanguage } from './code-script-bindings';
+
 /**
  * The languages code fingerprints read (see `code-fingerprints.ts`): naming them from a fence's info
  * string, guessing them from the code, and what the brace languages (everything but Python,
@@ -19,9 +21,17 @@ export type CodeLanguage =
   | 'php'
   | 'dart'
   | 'sql'
-  | 'yaml';
+  | 'yaml'
+  | 'ruby'
+  | 'lua'
+  | 'elixir'
+  | 'shell'
+  | 'dockerfile';
 
-export type BraceLanguage = Exclude<CodeLanguage, 'python' | 'typescript' | 'sql' | 'yaml'>;
+export type BraceLanguage = Exclude<
+  CodeLanguage,
+  'python' | 'typescript' | 'sql' | 'yaml' | ScriptLanguage | 'shell' | 'dockerfile'
+>;
 
 /**
  * Where a parameter's name sits: `id string` (Go), `String id` (Java, C#, C, Dart, PHP), `id: String`
@@ -275,6 +285,23 @@ const LANGUAGE_NAMES: ReadonlyMap<string, CodeLanguage> = new Map(
     plpgsql: 'sql',
     yaml: 'yaml',
     yml: 'yaml',
+    ruby: 'ruby',
+    rb: 'ruby',
+    rails: 'ruby',
+    lua: 'lua',
+    luau: 'lua',
+    elixir: 'elixir',
+    ex: 'elixir',
+    exs: 'elixir',
+    bash: 'shell',
+    sh: 'shell',
+    shell: 'shell',
+    zsh: 'shell',
+    ksh: 'shell',
+    console: 'shell',
+    dockerfile: 'dockerfile',
+    docker: 'dockerfile',
+    containerfile: 'dockerfile',
   }) as [string, CodeLanguage][],
 );
 
@@ -282,46 +309,80 @@ const LANGUAGE_NAMES: ReadonlyMap<string, CodeLanguage> = new Map(
  * What gives each language away, tried in order (the first that matches wins): lines only that
  * language writes. Python and TypeScript, the usual cases, are told apart last, by counting. The
  * pattern only runs when the code holds one of its hints (null: always): most code is Python or
- * TypeScript, and a substring search costs far less than a multiline pattern.
+ * TypeScript, and one search for all hints costs far less than a multiline pattern per language.
  */
 interface Signal {
   readonly language: CodeLanguage;
-  /** Any of the hints, as one pattern (`hinted`). */
-  readonly hints: RegExp | null;
+  readonly hints: readonly string[] | null;
   readonly pattern: RegExp;
-}
-
-/** One pattern that finds any of `hints` (one scan rather than one per hint). */
-function hinted(...hints: string[]): RegExp {
-  return new RegExp(hints.map((hint) => hint.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
+  /** A second pattern that must match too, where one line could be prose (`… what we do`). */
+  readonly confirm?: RegExp;
 }
 
 const SIGNALS: readonly Signal[] = [
-  { language: 'php', hints: hinted('<?php', '$this->'), pattern: /^\s*<\?php\b|\$this->/ },
+  {
+    language: 'dockerfile',
+    hints: ['FROM '],
+    // The first instruction, after comments and `ARG`s only (`^` is the code's start).
+    pattern:
+      /^(?:[ \t]*(?:#[^\n]*|ARG[ \t][^\n]*)?\n)*[ \t]*FROM[ \t]+\S+(?:[ \t]+AS[ \t]+\S+)?[ \t]*(?:\n|$)/i,
+  },
+  {
+    language: 'shell',
+    hints: ['#!', 'set -', 'fi\n', 'done\n', 'esac'],
+    pattern:
+      /^#!\s*\/(?:usr\/)?bin\/(?:env\s+)?(?:ba|z|k|da)?sh\b|^[ \t]*set -[euxo]+\b|^[ \t]*(?:fi|done|esac)[ \t]*$/m,
+  },
+  {
+    language: 'elixir',
+    hints: ['defmodule ', 'defp ', ' do\n'],
+    pattern:
+      /^[ \t]*defmodule [A-Z][\w.]* do\b|^[ \t]*defp? \w+[?!]?(?:\([^)\n]*\))?(?: when [^\n]*)?,? do:?/m,
+  },
+  {
+    language: 'lua',
+    hints: ['local ', 'then\n'],
+    pattern:
+      /^[ \t]*local (?:function )?\w+|^[ \t]*(?:local )?function [\w.:]+\([^)$\n]*\)[ \t]*$|\bthen[ \t]*$/m,
+    confirm: /^[ \t]*end\b/m,
+  },
+  {
+    language: 'ruby',
+    hints: ['def ', ' do', "require '", 'require "'],
+    pattern:
+      /^[ \t]*def (?:self\.)?\w+[?!=]?(?:\([^)\n]*\))?[ \t]*$|\bdo(?: \|[^|\n]*\|)?[ \t]*$|^[ \t]*require ['"]|^[ \t]*class \w+(?:::\w+)* < [\w:]+[ \t]*$/m,
+    confirm: /^[ \t]*end[ \t]*$/m,
+  },
+  {
+    language: 'php',
+    hints: ['<?php', '$'],
+    pattern: /^\s*<\?php\b|\$this->|\bfunction \w+\s*\([^)\n]*\$\w|^[ \t]*\$\w+(?:\s*=[^=]|->)/m,
+  },
   {
     language: 'sql',
     hints: null,
-    pattern: /^\s*(?:--[^\n]*\n\s*)*(?:SELECT|WITH|CREATE|ALTER|INSERT|UPDATE|DELETE|DROP|BEGIN|EXPLAIN)\s/i,
+    pattern:
+      /^\s*(?:(?:--[^\n]*|\/\*[\s\S]*?\*\/)\s*)*(?:SELECT|WITH|CREATE|ALTER|INSERT|UPDATE|DELETE|DROP|BEGIN|EXPLAIN)\s/i,
   },
   {
     language: 'go',
-    hints: hinted('package ', 'func '),
+    hints: ['package ', 'func '],
     pattern: /^package \w+[ \t]*$|^func (?:\(\w+ \*?[\w.[\]]+\) )?\w+(?:\[[^\]\n]*\])?\(/m,
   },
   {
     language: 'rust',
-    hints: hinted('fn ', '::', 'let mut '),
+    hints: ['fn ', '::', 'let mut '],
     pattern: /^[ \t]*(?:pub(?:\([\w ]+\))? )?(?:async )?fn \w+|^use \w+::|\blet mut \w/m,
   },
   {
     language: 'kotlin',
-    hints: hinted('fun ', 'data class', 'sealed class', 'enum class', 'annotation class'),
+    hints: ['fun ', 'data class', 'sealed class', 'enum class', 'annotation class'],
     pattern:
       /^[ \t]*(?:(?:private|public|internal|protected|override|suspend|inline|operator|open|abstract)\s+)*fun [\w<.`]+|^[ \t]*(?:data|sealed|enum|annotation) class\b/m,
   },
   {
     language: 'swift',
-    hints: hinted(
+    hints: [
       'func ',
       'import SwiftUI',
       'import Foundation',
@@ -330,18 +391,18 @@ const SIGNALS: readonly Signal[] = [
       'import XCTest',
       'import SwiftData',
       'import Observation',
-    ),
+    ],
     pattern:
       /^[ \t]*(?:@\w+[ \t]+)?import (?:SwiftUI|Foundation|UIKit|Combine|XCTest|SwiftData|Observation)\b|^[ \t]*(?:(?:private|public|internal|fileprivate|static|override|final|mutating|@\w+)\s+)*func \w+/m,
   },
   {
     language: 'dart',
-    hints: hinted("import 'package:", 'Widget build(', 'extends State'),
+    hints: ["import 'package:", 'Widget build(', 'extends State'],
     pattern: /^import 'package:|\bWidget build\(BuildContext\b|\bextends State(?:less|ful)Widget\b/m,
   },
   {
     language: 'csharp',
-    hints: hinted(
+    hints: [
       'using ',
       'namespace ',
       '[SerializeField]',
@@ -350,13 +411,13 @@ const SIGNALS: readonly Signal[] = [
       'public sealed',
       'public static class',
       'public abstract',
-    ),
+    ],
     pattern:
       /^[ \t]*using [\w.]+;[ \t]*$|^[ \t]*namespace [\w.]+[ \t]*[;{]?[ \t]*$|\bpublic (?:(?:partial|sealed|static|abstract) )*class \w+\s*:\s*\w|\[SerializeField\]/m,
   },
   {
     language: 'java',
-    hints: hinted(
+    hints: [
       'package ',
       'import java',
       'import static ',
@@ -369,29 +430,49 @@ const SIGNALS: readonly Signal[] = [
       'public record',
       'public enum',
       'public sealed',
-    ),
+    ],
     pattern:
       /^package [\w.]+;|^import (?:static )?[\w.]+(?:\.\*)?;[ \t]*$|^[ \t]*(?:public|private|protected)\s+(?:(?:static|final|abstract|sealed)\s+)*(?:class|interface|record|enum)\s+\w+/m,
   },
   {
     language: 'scala',
-    hints: hinted('case class', 'object ', '): ', ']: '),
+    hints: ['case class', 'object ', '): ', ']: '],
     pattern:
       /^[ \t]*(?:final |sealed |abstract )*case class \w+|^[ \t]*object \w+(?: extends \w+)?\s*\{|^[ \t]*def \w+(?:\[[^\]\n]*\])?(?:\([^)\n]*\))*[ \t]*:[ \t]*[\w[\]]+[ \t]*=/m,
   },
   {
     language: 'cpp',
-    hints: hinted('#include', 'std::', 'template<', 'template <'),
+    hints: ['#include', 'std::', 'template<', 'template <'],
     pattern:
       /^#include\s*<(?:iostream|vector|string|memory|map|unordered_map|algorithm|array)>|\bstd::|^[ \t]*template\s*</m,
   },
-  { language: 'c', hints: hinted('#include', '#define'), pattern: /^#include\s*[<"]|^#define \w+/m },
+  { language: 'c', hints: ['#include', '#define'], pattern: /^#include\s*[<"]|^#define \w+/m },
 ];
 
-/** Whether the code holds any signal's hint at all: most code holds none. */
-const ANY_HINT = new RegExp(
-  SIGNALS.flatMap((signal) => (signal.hints === null ? [] : [signal.hints.source])).join('|'),
+/** Every signal's hints, longest first. */
+const ALL_HINTS = [...new Set(SIGNALS.flatMap((signal) => signal.hints ?? []))].sort(
+  (a, b) => b.length - a.length,
 );
+/** All hints as one global pattern. */
+const HINTS = new RegExp(ALL_HINTS.map((hint) => hint.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+/** Each hint with the hints it starts with, itself included. */
+const HINT_PREFIXES: ReadonlyMap<string, readonly string[]> = new Map(
+  ALL_HINTS.map((hint) => [hint, ALL_HINTS.filter((other) => hint.startsWith(other))]),
+);
+
+/**
+ * The hints the code holds, in one scan. Where several start at one place the pattern finds the
+ * longest, and the shorter are its prefixes: each match adds every hint it starts with.
+ */
+function foundHints(code: string): Set<string> {
+  const found = new Set<string>();
+  HINTS.lastIndex = 0;
+  for (let match = HINTS.exec(code); match !== null; match = HINTS.exec(code)) {
+    if (!found.has(match[0])) for (const hint of HINT_PREFIXES.get(match[0]) ?? []) found.add(hint);
+    HINTS.lastIndex = match.index + 1;
+  }
+  return found;
+}
 
 /** A YAML line: `key:` or `key: value`, a list item, a document marker, or a block-scalar line. */
 const YAML_LINE = /^\s*(?:-\s+)*(?:[\w./"'-]+:(?:\s|$)|-(?:\s|$)|---\s*$)/;
@@ -399,9 +480,10 @@ const YAML_LINE = /^\s*(?:-\s+)*(?:[\w./"'-]+:(?:\s|$)|-(?:\s|$)|---\s*$)/;
 /** Guesses the language when the caller does not know it. */
 export function detectLanguage(code: string): CodeLanguage {
   const sample = code.length > 20_000 ? code.slice(0, 20_000) : code;
-  const hinted = ANY_HINT.test(sample);
-  for (const { language, hints, pattern } of SIGNALS) {
-    if ((hints === null || (hinted && hints.test(sample))) && pattern.test(sample)) return language;
+  const found = foundHints(sample);
+  for (const { language, hints, pattern, confirm } of SIGNALS) {
+    if (hints !== null && !hints.some((hint) => found.has(hint))) continue;
+    if ((confirm === undefined || confirm.test(sample)) && pattern.test(sample)) return language;
   }
   if (looksLikeYaml(sample)) return 'yaml';
   // Count signals of each language, the larger count wins; Python on a tie, as most code is Python.

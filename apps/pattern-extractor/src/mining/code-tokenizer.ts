@@ -59,6 +59,7 @@ const OPERATORS = [
   '<<',
   '>>',
   '::',
+  '..',
 ];
 export const OPENERS = new Set(['(', '[', '{']);
 export const CLOSERS = new Set([')', ']', '}']);
@@ -159,12 +160,34 @@ function countLines(text: string, from: number, to: number): number {
 function lineComment(language: CodeLanguage): string {
   switch (language) {
     case 'python':
+    case 'ruby':
+    case 'elixir':
       return '#';
     case 'sql':
+    case 'lua':
       return '--';
     default:
       return '//';
   }
+}
+
+/** The block comment opening at `at` (`/* … *\/`, Lua's `--[[ … ]]`): its end, or -1 when none opens. */
+function blockCommentEnd(code: string, at: number, language: CodeLanguage): number {
+  let close: string;
+  if (language === 'lua') {
+    const level = /^--\[(=*)\[/.exec(code.slice(at, at + 12))?.[1];
+    if (level === undefined) return -1;
+    close = `]${level}]`;
+  } else if (language === 'python' || language === 'ruby' || language === 'elixir') return -1;
+  else if (code.startsWith('/*', at)) close = '*/';
+  else return -1;
+  const end = code.indexOf(close, at + 2);
+  return end < 0 ? code.length : end + close.length;
+}
+
+/** Whether a `#` at `at` starts a PHP comment (`# …`), not an attribute (`#[Route('/')]`). */
+function isPhpHashComment(code: string, at: number, language: CodeLanguage): boolean {
+  return language === 'php' && code[at] === '#' && code[at + 1] !== '[';
 }
 
 export function tokenize(code: string, language: CodeLanguage): Token[] {
@@ -210,14 +233,13 @@ export function tokenize(code: string, language: CodeLanguage): Token[] {
     else if (char === '\\' && code[at + 1] === '\n') {
       line += 1;
       at += 2;
-    } else if (code.startsWith(comment, at)) {
-      const end = code.indexOf('\n', at);
-      at = end < 0 ? code.length : end;
-    } else if (!python && code.startsWith('/*', at)) {
-      const end = code.indexOf('*/', at + 2);
-      const after = end < 0 ? code.length : end + 2;
+    } else if ((char === '/' || char === '-') && blockCommentEnd(code, at, language) >= 0) {
+      const after = blockCommentEnd(code, at, language);
       line += countLines(code, at, after);
       at = after;
+    } else if (code.startsWith(comment, at) || isPhpHashComment(code, at, language)) {
+      const end = code.indexOf('\n', at);
+      at = end < 0 ? code.length : end;
     } else if (
       char === "'" &&
       language === 'rust' &&
