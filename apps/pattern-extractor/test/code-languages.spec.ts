@@ -203,6 +203,23 @@ spec:
             - containerPort: 8080
 `;
 
+const ACTIONS = `name: CI
+on:
+  push:
+    branches: [main]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - name: Install
+        run: npm ci
+      - name: Test
+        run: |
+          npm test
+          npm run lint
+`;
+
 const RUBY = `require "json"
 require_relative "lib/client"
 
@@ -355,6 +372,7 @@ const SAMPLES: readonly [string, string][] = [
   ['php', PHP],
   ['sql', SQL],
   ['yaml', YAML],
+  ['yaml', ACTIONS],
   ['ruby', RUBY],
   ['ruby', RSPEC],
   ['lua', LUA],
@@ -522,6 +540,15 @@ describe('other languages: renames, literals, comments and layout collide', () =
       SQL.replace('-- top customers by revenue', '/* top customers\n   by revenue */'),
     ],
     [
+      'GitHub Actions: other values, every step of a list written flush under its key',
+      ACTIONS,
+      ACTIONS.replace('ubuntu-latest', 'ubuntu-22.04')
+        .replace('checkout@v4', 'checkout@v3')
+        .replace(/^ {6}-/gm, '    -')
+        .replace(/^ {8}(run|name)/gm, '      $1')
+        .replace(/^ {10}npm/gm, '        npm'),
+    ],
+    [
       'Ruby: renamed class, attributes, parameters, locals, block and rescue variables',
       RUBY,
       renamed(RUBY, {
@@ -674,6 +701,7 @@ describe('other languages: a different structure stays apart', () => {
     ],
     ['SQL: ascending', SQL, SQL.replace('DESC', 'ASC')],
     ['YAML: another key', YAML, YAML.replace('replicas: 3', 'replicas: 3\n  paused: true')],
+    ['GitHub Actions: one step more', ACTIONS, `${ACTIONS}      - run: npm run build\n`],
     ['Ruby: save instead of save!', RUBY, RUBY.replace('order.save!', 'order.save')],
     ['RSpec: another status', RSPEC, RSPEC.replace('(:ok)', '(:not_found)')],
     ['Lua: encode instead of decode', LUA, LUA.replace('json.decode', 'json.encode')],

@@ -106,6 +106,8 @@ export function yamlNormalForm(code: string): string {
   const widths = [0];
   let blockWidth = -1;
   let openKeyWidth = -1;
+  /** The widths of the keys whose lists are written flush under them, innermost last. */
+  const flushLists: number[] = [];
   for (const raw of code.split('\n')) {
     const content = withoutComment(raw.trim());
     const actual = raw.length - raw.trimStart().length;
@@ -114,8 +116,15 @@ export function yamlNormalForm(code: string): string {
       blockWidth = -1;
     }
     if (content === '') continue;
-    // A list flush under its key (`env:\n- name: …`) is as deep as one indented under it.
-    const width = content.startsWith('-') && actual === openKeyWidth ? actual + 1 : actual;
+    // A list flush under its key (`env:\n- name: …`) is as deep as one indented under it, each item.
+    const item = content.startsWith('-');
+    while (flushLists.length > 0) {
+      const last = flushLists[flushLists.length - 1] as number;
+      if (actual > last || (actual === last && item)) break;
+      flushLists.pop();
+    }
+    if (item && actual === openKeyWidth) flushLists.push(actual);
+    const width = item && flushLists[flushLists.length - 1] === actual ? actual + 1 : actual;
     while (width < (widths[widths.length - 1] as number)) widths.pop();
     if (width > (widths[widths.length - 1] as number)) widths.push(width);
     const parts: string[] = [];
