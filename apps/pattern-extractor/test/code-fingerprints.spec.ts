@@ -186,6 +186,11 @@ describe('collisions: the same structure', () => {
       "import React, { useEffect, useState } from 'react';\nuseEffect(useState);",
     ],
     [
+      'a renamed default import',
+      "import express from 'express';\nconst app = express();\napp.listen(3000);",
+      "import exp from 'express';\nconst server = exp();\nserver.listen(8080);",
+    ],
+    [
       'a negative literal',
       'def f(n):\n    return n - 1 if n else -1\n',
       'def f(n):\n    return n - 2 if n else 3\n',
@@ -285,6 +290,11 @@ describe('separations: a different structure', () => {
     ['a different call', BASE_PY, BASE_PY.replace('requests.get', 'requests.post')],
     ['a different keyword argument', 'requests.get(u, timeout=3)\n', 'requests.get(u, verify=3)\n'],
     ['a different loop kind', 'if (a) { b(); }', 'while (a) { b(); }'],
+    [
+      'a default import of another module',
+      "import express from 'express';\nconst app = express();",
+      "import express from 'koa';\nconst app = express();",
+    ],
     [
       'a different function compared with',
       'if (size < limit(items)) { trim(); }',

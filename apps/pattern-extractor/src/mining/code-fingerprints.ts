@@ -137,11 +137,13 @@ function splitImports(
     const written = tokens.slice(at, end + 1);
     const local = isLocalImport(written, language);
     const statement = local ? localImport(written, language) : written;
-    // `import numpy as np`: the alias is the code's own name, renamed freely. So is every name a
-    // local import brings (`import { UserService } from './user.service'`): the project's own.
+    // `import numpy as np`: the alias is the code's own name, renamed freely, as is the name a
+    // default import gives the module (`import express from 'express'`). So is every name a local
+    // import brings (`import { UserService } from './user.service'`): the project's own.
     statement.forEach((part, index) => {
       const named = part.kind === 'name' && !IMPORT_WORDS.has(part.text);
-      if (named && (local || statement[index - 1]?.text === 'as')) aliases.add(part.text);
+      const aliased = statement[index - 1]?.text === 'as' || (index === 1 && language === 'typescript');
+      if (named && (local || aliased)) aliases.add(part.text);
       if (named && local) locals.add(part.text);
     });
     imports.push(normaliseImport(statement, aliases));
