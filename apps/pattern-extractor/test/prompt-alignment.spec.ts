@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { align, type Item } from '../src/mining/prompt-alignment';
+import { align, belongsTogether, type Item, overlap } from '../src/mining/prompt-alignment';
 
 const words = (text: string): Item[] => text.split(' ');
 
@@ -24,5 +24,20 @@ describe('align', () => {
     const alignment = align(left, right);
     expect(alignment.matched).toBe(1200 - 12 + 1);
     expect(align(['a', null, 'c'], ['a', 'b', 'c']).rightRegions).toEqual([['b']]);
+  });
+});
+
+describe('belongsTogether', () => {
+  const template: Item[] = ['Write', 'a', null, 'script', 'that', null];
+
+  test('a row of the template belongs, whatever its slot holds', () => {
+    const row = words('Write a PowerShell script that rotates the logs every night.');
+    expect(belongsTogether(overlap(template, row))).toBe(true);
+  });
+
+  test('a row that shares only function words does not, however many of the template’s constants they are', () => {
+    const row = words('Give me a cron expression that runs at noon.');
+    expect(overlap(template, row).matched).toBe(2);
+    expect(belongsTogether(overlap(template, row))).toBe(false);
   });
 });

@@ -15,6 +15,23 @@ const RUN_LENGTH = 3;
 /** A template token is a constant string or `null`, a gap. */
 export type Item = string | null;
 
+/**
+ * English function words: every prompt has them, so two prompts sharing "a", "that" and "." share
+ * nothing. Punctuation and line breaks are no content either (`isContent`).
+ */
+const FUNCTION_WORDS = new Set(
+  (
+    'a an the of to for in on at by with and or but not no nor that this these those is are was were be ' +
+    'been it its as from into than then if so do does can will should must may you your me my we our i ' +
+    'all any each some such there here what which who how when where'
+  ).split(' '),
+);
+
+/** Whether a constant carries content: a word other than a function word. */
+function isContent(token: string): boolean {
+  return /[A-Za-z0-9]/.test(token) && !FUNCTION_WORDS.has(token.toLowerCase().replace(/[^a-z]/g, ''));
+}
+
 /** What two sides share, as far as `belongsTogether` asks: the LCS before a template is built of it. */
 export interface Overlap {
   /** Matched index pairs (left, right) of the LCS. */
@@ -25,6 +42,10 @@ export interface Overlap {
   readonly inRuns: number;
   readonly leftConstants: number;
   readonly rightConstants: number;
+  /** The same three counts over content constants only (`isContent`). */
+  readonly matchedContent: number;
+  readonly leftContent: number;
+  readonly rightContent: number;
 }
 
 /** A row is a template without gaps: the same alignment merges a row into a template or two templates. */
@@ -53,6 +74,10 @@ interface NumberedConstants {
   readonly ids: ReadonlyMap<string, number>;
   readonly leftAt: readonly number[];
   readonly leftIds: readonly number[];
+  /** Per id: whether that constant is content (`isContent`). */
+  readonly content: readonly boolean[];
+  /** How many of the side's constants are content. */
+  readonly contentCount: number;
 }
 
 /**
@@ -67,17 +92,21 @@ function numberedConstants(items: readonly Item[]): NumberedConstants {
     const ids = new Map<string, number>();
     const leftAt: number[] = [];
     const leftIds: number[] = [];
+    const content: boolean[] = [];
+    let contentCount = 0;
     items.forEach((item, index) => {
       if (item === null) return;
       let id = ids.get(item);
       if (id === undefined) {
         id = ids.size;
         ids.set(item, id);
+        content.push(isContent(item));
       }
       leftAt.push(index);
       leftIds.push(id);
+      if (content[id] === true) contentCount += 1;
     });
-    numbered = { ids, leftAt, leftIds };
+    numbered = { ids, leftAt, leftIds, content, contentCount };
     numberedOf.set(items, numbered);
   }
   return numbered;
@@ -236,12 +265,28 @@ function switchLength(
 
 export function overlap(left: readonly Item[], right: readonly Item[]): Overlap {
   const pairs = lcsPairs(left, right);
+  const numbered = numberedConstants(left);
+  let rightConstants = 0;
+  let rightContent = 0;
+  for (const item of right) {
+    if (item === null) continue;
+    rightConstants += 1;
+    const id = numbered.ids.get(item);
+    if (id === undefined ? isContent(item) : numbered.content[id] === true) rightContent += 1;
+  }
+  let matchedContent = 0;
+  for (const [at] of pairs) {
+    if (numbered.content[numbered.ids.get(left[at] as string) as number] === true) matchedContent += 1;
+  }
   return {
     pairs,
     matched: pairs.length,
     inRuns: tokensInRuns(pairs),
-    leftConstants: numberedConstants(left).leftAt.length,
-    rightConstants: right.reduce((count, item) => (item === null ? count : count + 1), 0),
+    leftConstants: numbered.leftAt.length,
+    rightConstants,
+    matchedContent,
+    leftContent: numbered.contentCount,
+    rightContent,
   };
 }
 
@@ -286,19 +331,27 @@ export function align(
 }
 
 /** Shared constants over the constants of the smaller side (Spell's LCS test, symmetric). */
-function similarity(alignment: Overlap): number {
-  const smaller = Math.min(alignment.leftConstants, alignment.rightConstants);
-  if (smaller === 0) return alignment.leftConstants === alignment.rightConstants ? 1 : 0;
-  return alignment.matched / smaller;
+function similarity(matched: number, left: number, right: number): number {
+  const smaller = Math.min(left, right);
+  if (smaller === 0) return left === right ? 1 : 0;
+  return matched / smaller;
 }
 
 /**
- * Whether a row or cluster belongs with another. Spell's share test, except between two long
- * sequences: two raw prompts whose slots hold dozens of lines of free text share little in ratio
- * however much scaffold they share, so there whole stretches of shared scaffold are the evidence.
+ * Whether a row or cluster belongs with another. Spell's share test, on all constants and on the
+ * content words alone (unless a side has none): "Write a bash script that …" and "Give me a cron
+ * expression that runs …" share "a", "that" and "." — enough by count, and nothing of their
+ * scaffolds. Between two long sequences, shared runs also do: two raw prompts whose slots hold
+ * dozens of lines of free text share little in ratio however much scaffold they share, so there
+ * whole stretches of shared scaffold are the evidence.
  */
 export function belongsTogether(alignment: Overlap): boolean {
-  if (similarity(alignment) >= MIN_SIMILARITY) return true;
+  const { matched, leftConstants, rightConstants, matchedContent, leftContent, rightContent } = alignment;
+  const contentShared =
+    leftContent === 0 ||
+    rightContent === 0 ||
+    similarity(matchedContent, leftContent, rightContent) >= MIN_SIMILARITY;
+  if (contentShared && similarity(matched, leftConstants, rightConstants) >= MIN_SIMILARITY) return true;
   const longSides = Math.min(alignment.leftConstants, alignment.rightConstants) >= LONG_SEQUENCE;
   return longSides && alignment.inRuns >= MIN_SHARED_IN_RUNS;
 }
