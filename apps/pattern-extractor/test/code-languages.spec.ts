@@ -220,6 +220,29 @@ jobs:
           npm run lint
 `;
 
+const TERRAFORM = `variable "region" {
+  type    = string
+  default = "eu-west-1"
+}
+
+provider "aws" {
+  region = var.region
+}
+
+resource "aws_s3_bucket" "logs" {
+  bucket = "acme-logs"
+  tags   = local.tags
+}
+
+locals {
+  tags = { team = "platform" }
+}
+
+output "bucket_arn" {
+  value = aws_s3_bucket.logs.arn
+}
+`;
+
 const RUBY = `require "json"
 require_relative "lib/client"
 
@@ -379,6 +402,7 @@ const SAMPLES: readonly [string, string][] = [
   ['elixir', ELIXIR],
   ['shell', SHELL],
   ['dockerfile', DOCKERFILE],
+  ['terraform', TERRAFORM],
 ];
 
 /** Renames every word of `renames` (as a whole word) in `code`. */
@@ -549,6 +573,39 @@ describe('other languages: renames, literals, comments and layout collide', () =
         .replace(/^ {10}npm/gm, '        npm'),
     ],
     [
+      'Terraform: renamed variable, bucket, local and output; other values; comments of each kind',
+      TERRAFORM,
+      `# storage\n${TERRAFORM.replace('variable "region"', 'variable "location"')
+        .replace('var.region', 'var.location // the one region')
+        .replace(/"logs"/, '"audit"')
+        .replace('aws_s3_bucket.logs', 'aws_s3_bucket.audit')
+        .replace('local.tags', 'local.labels')
+        .replace('  tags = {', '  labels = {')
+        .replace('"bucket_arn"', '"arn_out"')
+        .replace('"acme-logs"', '/* name */ "acme-audit"')}`,
+    ],
+    [
+      'Ruby: an =begin block comment',
+      RUBY,
+      RUBY.replace('class OrderImporter', '=begin\nImports orders.\n=end\nclass OrderImporter'),
+    ],
+    [
+      'Elixir: documentation strings, an import line with trailing spaces',
+      ELIXIR,
+      ELIXIR.replace('  alias Shop.Repo', '  @doc """\n  The cart.\n  """\n  alias Shop.Repo  '),
+    ],
+    ['Shell: ${x} for $x', SHELL, SHELL.replace('"$BACKUP_DIR"', '"${BACKUP_DIR}"')],
+    [
+      'JavaScript: no semicolons after a directive',
+      `'use strict';\n${COMMONJS}`,
+      `'use strict'\n${COMMONJS.replace(/;$/gm, '')}`,
+    ],
+    [
+      'a fence indented in a list item',
+      `\`\`\`ruby\n${RUBY}\`\`\``,
+      `1. The importer:\n\n   \`\`\`ruby\n${RUBY.replace(/^(?=.)/gm, '   ')}   \`\`\`\n`,
+    ],
+    [
       'Ruby: renamed class, attributes, parameters, locals, block and rescue variables',
       RUBY,
       renamed(RUBY, {
@@ -702,6 +759,20 @@ describe('other languages: a different structure stays apart', () => {
     ['SQL: ascending', SQL, SQL.replace('DESC', 'ASC')],
     ['YAML: another key', YAML, YAML.replace('replicas: 3', 'replicas: 3\n  paused: true')],
     ['GitHub Actions: one step more', ACTIONS, `${ACTIONS}      - run: npm run build\n`],
+    [
+      'Terraform: another resource type',
+      TERRAFORM,
+      TERRAFORM.replace('"aws_s3_bucket"', '"aws_s3_bucket_policy"').replace(
+        'aws_s3_bucket.logs',
+        'aws_s3_bucket_policy.logs',
+      ),
+    ],
+    ['Kubernetes: another kind', YAML, YAML.replace('kind: Deployment', 'kind: StatefulSet')],
+    [
+      'GitHub Actions: another action',
+      ACTIONS,
+      ACTIONS.replace('actions/checkout@v4', 'actions/setup-node@v4'),
+    ],
     ['Ruby: save instead of save!', RUBY, RUBY.replace('order.save!', 'order.save')],
     ['RSpec: another status', RSPEC, RSPEC.replace('(:ok)', '(:not_found)')],
     ['Lua: encode instead of decode', LUA, LUA.replace('json.decode', 'json.encode')],

@@ -7,7 +7,7 @@
  * - YAML: the keys and their nesting are the structure; scalar values (names, images, ports,
  *   commands, block scalars) are literals, `VAL`; booleans and nulls are kept.
  */
-import { tokenize } from './code-tokenizer';
+import { type Token, tokenize } from './code-tokenizer';
 
 const SQL_WORDS = new Set(
   (
@@ -35,11 +35,10 @@ const NAMING_WORDS = new Set(
   'ON TABLE INTO REFERENCES FROM JOIN UPDATE INDEX EXISTS VIEW FUNCTION PROCEDURE TYPE TRIGGER'.split(' '),
 );
 
-/** The SQL normal form: structure words in upper case, identifiers `$0`, `$1`…, literals masked. */
-export function sqlNormalForm(code: string): string {
-  const tokens = tokenize(code, 'sql');
+/** Placeholders `$0`, `$1`… for names, numbered by first occurrence. */
+function numbering(): (name: string) => string {
   const placeholders = new Map<string, string>();
-  const placeholder = (name: string) => {
+  return (name) => {
     let value = placeholders.get(name);
     if (value === undefined) {
       value = `$${placeholders.size}`;
@@ -47,6 +46,12 @@ export function sqlNormalForm(code: string): string {
     }
     return value;
   };
+}
+
+/** The SQL normal form: structure words in upper case, identifiers `$0`, `$1`…, literals masked. */
+export function sqlNormalForm(code: string): string {
+  const tokens = tokenize(code, 'sql');
+  const placeholder = numbering();
   const out: string[] = [];
   tokens.forEach((token, at) => {
     const next = tokens[at + 1];
@@ -81,10 +86,19 @@ const YAML_KEY = /^("[^"]*"|'[^']*'|[^\s:'"#-][^:#]*?|-[^\s:][^:#]*?):(?:\s+(.*)
 const BLOCK_SCALAR = /^[|>][-+]?\d*$/;
 
 /**
- * A scalar value as the normal form keeps it: booleans and nulls as written, anything else `VAL`
- * (`cpu: 1` and `cpu: "250m"` are two values of one setting).
+ * Keys whose value says what the rest is, not a setting of it: a Kubernetes object's `kind` and
+ * `apiVersion`, the action a workflow step `uses` (its version aside).
  */
-function yamlValue(value: string): string {
+const STRUCTURAL_KEYS = new Set(['kind', 'apiVersion', 'uses']);
+
+/**
+ * A scalar value as the normal form keeps it: booleans and nulls as written, a structural key's
+ * value (`STRUCTURAL_KEYS`), anything else `VAL` (`cpu: 1` and `cpu: "250m"` are two values of one
+ * setting).
+ */
+function yamlValue(value: string, key?: string): string {
+  if (key !== undefined && STRUCTURAL_KEYS.has(key))
+    return value.replace(/^["']|["']$/g, '').replace(/@.*$/, '@VAL');
   return /^(?:true|false|yes|no|on|off|null|~)$/i.test(value) ? value.toLowerCase() : 'VAL';
 }
 
@@ -136,16 +150,94 @@ export function yamlNormalForm(code: string): string {
     openKeyWidth = -1;
     const key = YAML_KEY.exec(rest);
     if (key !== null) {
-      parts.push(`${(key[1] as string).replace(/^["']|["']$/g, '')}:`);
+      const name = (key[1] as string).replace(/^["']|["']$/g, '');
+      parts.push(`${name}:`);
       const value = key[2]?.trim() ?? '';
       if (value === '') openKeyWidth = actual;
       else if (BLOCK_SCALAR.test(value)) {
         parts.push('BLOCK');
         blockWidth = actual;
-      } else parts.push(yamlValue(value));
+      } else parts.push(yamlValue(value, name));
     } else if (rest === '---' || rest === '...') parts.push(rest);
     else if (rest !== '') parts.push(yamlValue(rest));
     out.push(`${widths.length - 1} ${parts.join(' ')}`);
   }
   return out.join('\n');
+}
+
+/** Terraform blocks whose labels are a provider's type, then the file's own name. */
+const TYPED_BLOCKS = new Set(['resource', 'data']);
+/** Terraform blocks whose one label is the file's own name. */
+const NAMED_BLOCKS = new Set(['variable', 'output', 'module']);
+/** How a Terraform expression reaches the file's own names: `var.region`, `local.tags`, `module.vpc`. */
+const OWN_PREFIXES = new Set(['var', 'local', 'module', 'data']);
+
+/**
+ * The names a Terraform file declares: variables, outputs, modules, locals, and the names (second
+ * labels) of its resources and data sources.
+ */
+function terraformNames(tokens: readonly Token[]): { names: Set<string>; locals: Set<number> } {
+  const names = new Set<string>();
+  /** Where each local is declared: the index of its name in `locals { … }`. */
+  const locals = new Set<number>();
+  let localsDepth = -1;
+  let depth = 0;
+  tokens.forEach((token, at) => {
+    const label = (offset: number) => {
+      const part = tokens[at + offset];
+      return part?.kind === 'string' ? part.text.slice(1, -1) : undefined;
+    };
+    if (token.text === '{') depth += 1;
+    else if (token.text === '}') {
+      depth -= 1;
+      if (depth === localsDepth) localsDepth = -1;
+    }
+    const atLineStart = tokens[at - 1] === undefined || (tokens[at - 1] as Token).line < token.line;
+    if (token.kind !== 'name' || !atLineStart) return;
+    if (TYPED_BLOCKS.has(token.text) && label(2) !== undefined) names.add(label(2) as string);
+    else if (NAMED_BLOCKS.has(token.text) && label(1) !== undefined) names.add(label(1) as string);
+    else if (token.text === 'locals' && tokens[at + 1]?.text === '{') localsDepth = depth;
+    else if (localsDepth >= 0 && depth === localsDepth + 1 && tokens[at + 1]?.text === '=') {
+      names.add(token.text);
+      locals.add(at);
+    }
+  });
+  return { names, locals };
+}
+
+/**
+ * The Terraform (HCL) normal form: block types, resource types, attribute names and functions are
+ * the structure; the file's own names (`terraformNames`) are placeholders by first occurrence, in
+ * labels and in references alike (`aws_s3_bucket.logs.id`, `var.region`); other strings and numbers
+ * are literals. Comments (`#`, `//`, block comments) and layout vanish.
+ */
+export function terraformNormalForm(code: string): string {
+  const tokens = tokenize(code, 'terraform');
+  const { names: own, locals } = terraformNames(tokens);
+  const placeholder = numbering();
+  const out: string[] = [];
+  tokens.forEach((token, at) => {
+    const previous = tokens[at - 1];
+    if (token.kind === 'string') {
+      const text = token.text.slice(1, -1);
+      // A block's labels: `resource "aws_s3_bucket" "logs" {`.
+      const label = previous?.kind === 'name' || previous?.kind === 'string';
+      const header = label && tokens.slice(at + 1).find((next) => next.kind !== 'string')?.text === '{';
+      if (header && own.has(text)) out.push(placeholder(text));
+      else out.push(header ? text : 'STR');
+      return;
+    }
+    if (token.kind === 'number') out.push('NUM');
+    else if (token.kind === 'name' && own.has(token.text)) {
+      const reference = previous?.text === '.' && tokens[at - 2]?.kind === 'name';
+      // A local's declaration (`locals { tags = … }`); an attribute of the same name is no reference.
+      const declared = locals.has(at);
+      out.push(
+        reference || declared || OWN_PREFIXES.has(tokens[at - 2]?.text ?? '')
+          ? placeholder(token.text)
+          : token.text,
+      );
+    } else out.push(token.text);
+  });
+  return out.join(' ');
 }

@@ -28,7 +28,7 @@
 import { hash } from 'node:crypto';
 import { braceBindings } from './code-brace-bindings';
 import { type Bindings, boundNames, matchingClose, SELF_NAMES } from './code-bindings';
-import { sqlNormalForm, yamlNormalForm } from './code-data-languages';
+import { sqlNormalForm, terraformNormalForm, yamlNormalForm } from './code-data-languages';
 import {
   SCRIPT_KEYWORDS,
   SCRIPT_MEMBER_OPERATORS,
@@ -67,15 +67,18 @@ export function fencedCode(text: string): { code: string; language: string | und
   let opened = false;
   /** The open block's fence (its closing line repeats the character, at least as many times). */
   let fence: string | null = null;
+  /** The open fence's indentation (a block in a list item): its lines' indentation begins with it. */
+  let indent = '';
   for (const line of text.split('\n')) {
     const match = FENCE_LINE.exec(line);
     if (fence === null) {
       if (match === null) continue;
       fence = match[1] as string;
+      indent = /^[ \t]*/.exec(line)?.[0] ?? '';
       if (!opened && match[2] !== '') language = match[2];
       opened = true;
     } else if (match !== null && match[2] === '' && isClosing(match[1] as string, fence)) fence = null;
-    else code.push(line);
+    else code.push(line.startsWith(indent) ? line.slice(indent.length) : line.trimStart());
   }
   return opened ? { code: code.join('\n'), language } : null;
 }
@@ -106,12 +109,15 @@ function splitImports(
   while (at < tokens.length) {
     const token = tokens[at] as Token;
     const previous = body[body.length - 1];
+    // Without semicolons a TypeScript statement starts a line (`'use strict'` then `const fs = …`),
+    // but for a dynamic `import(…)`.
     const atStatementStart =
       previous === undefined ||
       previous.kind === 'newline' ||
       previous.kind === 'dedent' ||
       previous.text === ';' ||
-      previous.text === '}';
+      previous.text === '}' ||
+      (language === 'typescript' && previous.line < token.line && tokens[at + 1]?.text !== '(');
     const startsImport =
       token.kind === 'name' &&
       (token.text === 'import' || (language === 'python' && token.text === 'from')) &&
@@ -467,6 +473,7 @@ function normalForm(code: string, language: CodeLanguage): string {
   if (language === 'yaml') return yamlNormalForm(code);
   if (language === 'shell') return shellNormalForm(code);
   if (language === 'dockerfile') return dockerfileNormalForm(code);
+  if (language === 'terraform') return terraformNormalForm(code);
   let imports: string[];
   let body: string[];
   if (isScriptLanguage(language)) {

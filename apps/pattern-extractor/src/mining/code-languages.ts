@@ -26,11 +26,12 @@ export type CodeLanguage =
   | 'lua'
   | 'elixir'
   | 'shell'
-  | 'dockerfile';
+  | 'dockerfile'
+  | 'terraform';
 
 export type BraceLanguage = Exclude<
   CodeLanguage,
-  'python' | 'typescript' | 'sql' | 'yaml' | ScriptLanguage | 'shell' | 'dockerfile'
+  'python' | 'typescript' | 'sql' | 'yaml' | ScriptLanguage | 'shell' | 'dockerfile' | 'terraform'
 >;
 
 /**
@@ -302,6 +303,9 @@ const LANGUAGE_NAMES: ReadonlyMap<string, CodeLanguage> = new Map(
     dockerfile: 'dockerfile',
     docker: 'dockerfile',
     containerfile: 'dockerfile',
+    terraform: 'terraform',
+    tf: 'terraform',
+    hcl: 'terraform',
   }) as [string, CodeLanguage][],
 );
 
@@ -326,6 +330,12 @@ const SIGNALS: readonly Signal[] = [
     // The first instruction, after comments and `ARG`s only (`^` is the code's start).
     pattern:
       /^(?:[ \t]*(?:#[^\n]*|ARG[ \t][^\n]*)?\n)*[ \t]*FROM[ \t]+\S+(?:[ \t]+AS[ \t]+\S+)?[ \t]*(?:\n|$)/i,
+  },
+  {
+    language: 'terraform',
+    hints: ['resource "', 'variable "', 'provider "', 'module "', 'output "', 'data "', 'terraform {'],
+    pattern:
+      /^(?:resource|data|module|variable|output|provider)[ \t]+"[\w-]+"(?:[ \t]+"[\w-]+")?[ \t]*\{|^terraform[ \t]*\{/m,
   },
   {
     language: 'shell',

@@ -10,7 +10,8 @@
  * - members: Ruby's `@ivar` and `attr_accessor :name`, Elixir's `defstruct [:name]` and `@attr`,
  *   methods. `order.total` reads them.
  * Imports (`require`, `require_relative`, `alias`, `import`, `use`, Lua's `local x = require "x"`)
- * are cut out and sorted, as the brace languages' are.
+ * are cut out and sorted, as the brace languages' are; Ruby's `=begin` blocks and Elixir's `@doc`
+ * strings, as comments.
  */
 import { type Bindings, matchingClose } from './code-bindings';
 import type { Token } from './code-tokenizer';
@@ -63,8 +64,18 @@ const ELIXIR_ATTRIBUTES = words(
 /** Import statements, one per line, by language. */
 const IMPORTS: Record<ScriptLanguage, RegExp> = {
   ruby: /^[ \t]*(?:require|require_relative|load)[ \t(]+['"][^'"\n]*['"][ \t)]*$/gm,
-  lua: /^[ \t]*(?:local[ \t]+\w+[ \t]*=[ \t]*)?require[ \t(]*['"][^'"\n]*['"][ \t)]*$/gm,
-  elixir: /^[ \t]*(?:alias|import|use|require)[ \t]+[A-Z][\w.]*(?:\.\{[^}\n]*\})?(?:,[^\n]*)?$/gm,
+  lua: /^[ \t]*(?:local[ \t]+\w+[ \t]*=[ \t]*)?require[ \t(]*['"][^'"\n]*['"][ \t);]*$/gm,
+  elixir: /^[ \t]*(?:alias|import|use|require)[ \t]+[A-Z][\w.]*(?:\.\{[^}\n]*\})?(?:,[^\n]*)?[ \t]*$/gm,
+};
+
+/**
+ * Comments that the tokenizer does not know, blanked (their line breaks kept): Ruby's `=begin` …
+ * `=end` blocks; Elixir's documentation attributes, which are docstrings in all but name.
+ */
+const COMMENTS: Record<ScriptLanguage, RegExp | null> = {
+  ruby: /^=begin\b[\s\S]*?^=end\b[^\n]*/gm,
+  lua: null,
+  elixir: /^[ \t]*@(?:module|type)?doc[ \t]+(?:"{3}[\s\S]*?"{3}|~[sS]"{3}[\s\S]*?"{3}|"(?:[^"\\\n]|\\.)*")/gm,
 };
 
 export interface ScriptImports {
@@ -119,7 +130,9 @@ export function scriptImports(code: string, language: ScriptLanguage): ScriptImp
   const imports = new Set<string>();
   const ownNames: string[] = [];
   const localNames: string[] = [];
-  const body = code.replace(IMPORTS[language], (statement) => {
+  const comments = COMMENTS[language];
+  const uncommented = comments === null ? code : code.replace(comments, (text) => text.replace(/[^\n]/g, ''));
+  const body = uncommented.replace(IMPORTS[language], (statement) => {
     const { line, own, local } = scriptImport(statement, language, root);
     imports.add(line);
     ownNames.push(...own);

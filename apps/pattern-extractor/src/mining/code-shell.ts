@@ -268,7 +268,11 @@ function valueWord(word: string, names: Placeholders): string {
       const body = word.slice(at + 2, end < 0 ? word.length : end);
       const name = /^[#!]?(\w+|[@*#?$!])/.exec(body)?.[1] ?? body;
       const operation = body.slice(body.indexOf(name) + name.length).replace(/[^:\-=+?#%/]+/g, 'VAL');
-      out += `\${${variable(name, names)}${operation}}`;
+      // `${x}` is `$x`; `${x:-default}` and the like keep their operation.
+      out +=
+        operation === '' && body === name
+          ? reference(name, names)
+          : `\${${variable(name, names)}${operation}}`;
       literal = false;
       at = end < 0 ? word.length : end + 1;
     } else if (char === '$' && /[\w@*#?$!]/.test(word[at + 1] ?? '')) {

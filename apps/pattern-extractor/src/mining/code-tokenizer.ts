@@ -185,9 +185,13 @@ function blockCommentEnd(code: string, at: number, language: CodeLanguage): numb
   return end < 0 ? code.length : end + close.length;
 }
 
-/** Whether a `#` at `at` starts a PHP comment (`# …`), not an attribute (`#[Route('/')]`). */
-function isPhpHashComment(code: string, at: number, language: CodeLanguage): boolean {
-  return language === 'php' && code[at] === '#' && code[at + 1] !== '[';
+/**
+ * Whether a `#` at `at` starts a comment in a language whose comments also read `//`: Terraform's,
+ * PHP's (`# …`, not an attribute `#[Route('/')]`).
+ */
+function isHashComment(code: string, at: number, language: CodeLanguage): boolean {
+  if (code[at] !== '#') return false;
+  return language === 'terraform' || (language === 'php' && code[at + 1] !== '[');
 }
 
 export function tokenize(code: string, language: CodeLanguage): Token[] {
@@ -237,7 +241,7 @@ export function tokenize(code: string, language: CodeLanguage): Token[] {
       const after = blockCommentEnd(code, at, language);
       line += countLines(code, at, after);
       at = after;
-    } else if (code.startsWith(comment, at) || isPhpHashComment(code, at, language)) {
+    } else if (code.startsWith(comment, at) || isHashComment(code, at, language)) {
       const end = code.indexOf('\n', at);
       at = end < 0 ? code.length : end;
     } else if (
