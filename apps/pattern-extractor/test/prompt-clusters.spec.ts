@@ -6,8 +6,10 @@ import {
   type Cluster,
   joiningVariant,
   mergeClusters,
+  renderTemplate,
   rowCluster,
 } from '../src/mining/prompt-clusters';
+import { align } from '../src/mining/prompt-alignment';
 import { PromptTemplateMiner, type PromptRow, rowTokens } from '../src/mining/prompt-templates';
 
 describe('joiningVariant', () => {
@@ -44,5 +46,22 @@ describe('joiningVariant', () => {
     }
     // Most rows of a settled template only count: the case must have been met, many times.
     expect(joins).toBeGreaterThan(rows.length / 2);
+  });
+});
+
+describe('mergeClusters', () => {
+  test('lines of masked variables between slots are one slot: a pasted log, however many lines', () => {
+    const log = (lines: string[]) => [
+      'log:',
+      '\n',
+      ...lines.flatMap((line, index) => [...(index > 0 ? ['\n'] : []), '<TS>', ...line.split(' ')]),
+      '\n',
+      'Find',
+      'it.',
+    ];
+    const left = rowCluster(log(['npm ERR! ELIFECYCLE', 'FAIL src/app.spec.ts']), 'a', 'diagnose');
+    const right = rowCluster(log(['Step 4/20 : RUN', 'exit code 1']), 'b', 'diagnose');
+    const merged = mergeClusters(left, right, align(left.items, right.items));
+    expect(renderTemplate(merged.items, [])).toBe('log:\n<TS> <*>\nFind it.');
   });
 });

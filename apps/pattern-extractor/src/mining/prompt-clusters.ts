@@ -162,8 +162,25 @@ export function mergeClusters(left: Cluster, right: Cluster, alignment: Alignmen
 }
 
 /**
+ * Where the next gap after `from` is when only line breaks and masked variables stand before it,
+ * one line break at least (`\n<TS> <*>`: a log line's timestamp); -1 otherwise.
+ */
+function linesToNextGap(items: readonly Item[], from: number): number {
+  let newline = false;
+  for (let at = from; at < items.length; at += 1) {
+    const item = items[at];
+    if (item === null) return newline ? at : -1;
+    if (item === NEWLINE) newline = true;
+    else if (item === undefined || !MASKED_TOKEN.test(item)) return -1;
+  }
+  return -1;
+}
+
+/**
  * Gaps separated only by line breaks are one multi-line slot (`<*>\n<*>` → `<*>`): a line break is
- * no scaffold, and left apart the second gap would hold whatever lines the alignment gave it.
+ * no scaffold, and left apart the second gap would hold whatever lines the alignment gave it. So
+ * are gaps between lines of masked variables (`<*>\n<TS> <*>\n<TS> <*>`, a pasted log): how many
+ * such lines the template keeps is how few the shortest row had.
  */
 function joinLineSeparatedGaps(cluster: Cluster): Cluster {
   const items: Item[] = [];
@@ -179,10 +196,10 @@ function joinLineSeparatedGaps(cluster: Cluster): Cluster {
     const region: (string | { gap: number })[] = [{ gap }];
     gap += 1;
     at += 1;
-    while (cluster.items[at] === NEWLINE && cluster.items[at + 1] === null) {
-      region.push(NEWLINE, { gap });
+    for (let end = linesToNextGap(cluster.items, at); end >= 0; end = linesToNextGap(cluster.items, at)) {
+      region.push(...(cluster.items.slice(at, end) as string[]), { gap });
       gap += 1;
-      at += 2;
+      at = end + 1;
     }
     items.push(null);
     regions.push(region);
