@@ -186,6 +186,11 @@ describe('collisions: the same structure', () => {
       "import React, { useEffect, useState } from 'react';\nuseEffect(useState);",
     ],
     [
+      'a renamed variable passed to a keyword argument of its old name',
+      'def fetch(url, params):\n    return requests.get(url, params=params)\n',
+      'def fetch(url, query):\n    return requests.get(url, params=query)\n',
+    ],
+    [
       'a renamed default import',
       "import express from 'express';\nconst app = express();\napp.listen(3000);",
       "import exp from 'express';\nconst server = exp();\nserver.listen(8080);",

@@ -44,7 +44,14 @@ import {
   isBraceLanguage,
   normaliseLanguage,
 } from './code-languages';
-import { CLOSERS, PYTHON_KEYWORDS, type Token, tokenize, TYPESCRIPT_KEYWORDS } from './code-tokenizer';
+import {
+  CLOSERS,
+  OPENERS,
+  PYTHON_KEYWORDS,
+  type Token,
+  tokenize,
+  TYPESCRIPT_KEYWORDS,
+} from './code-tokenizer';
 
 export { type CodeLanguage, detectLanguage } from './code-languages';
 
@@ -350,9 +357,15 @@ function normaliseBody(
   const out: string[] = [];
   let skipNewline = false;
   let skipClose = -1;
+  /** Per open bracket, innermost last: whether it opens a Python call's arguments. */
+  const calls: boolean[] = [];
   tokens.forEach((token, at) => {
     const previous = tokens[at - 1];
     const next = tokens[at + 1];
+    if (python && OPENERS.has(token.text)) {
+      const defined = tokens[at - 2]?.text === 'def' || tokens[at - 2]?.text === 'class';
+      calls.push(token.text === '(' && previous?.kind === 'name' && !defined && !keywords.has(previous.text));
+    } else if (python && CLOSERS.has(token.text)) calls.pop();
     switch (token.kind) {
       case 'string': {
         // Adjacent literals are one literal split over lines (`"a" "b"`).
@@ -413,6 +426,13 @@ function normaliseBody(
           const environment = base?.text === 'env' && tokens[at - 4]?.text === 'process';
           out.push(environment ? 'ENV' : own ? placeholder(`.${token.text}`) : token.text);
         } else if (keywords.has(token.text) || !bound.has(token.text)) out.push(token.text);
+        // A keyword argument's name is the callee's (`params=params`), whatever the caller names.
+        else if (
+          next?.text === '=' &&
+          calls[calls.length - 1] === true &&
+          [',', '('].includes(previous?.text ?? '')
+        )
+          out.push(token.text);
         // A member's declaration shares the placeholder of its uses as `this.x`.
         else out.push(placeholder(bindings.members.has(token.text) ? `.${token.text}` : token.text));
         return;
