@@ -243,6 +243,17 @@ output "bucket_arn" {
 }
 `;
 
+const COMPOSE = `services:
+  api:
+    build: .
+    depends_on:
+      - db
+  db:
+    image: postgres:16
+volumes:
+  data: {}
+`;
+
 const RUBY = `require "json"
 require_relative "lib/client"
 
@@ -585,6 +596,22 @@ describe('other languages: renames, literals, comments and layout collide', () =
         .replace('"acme-logs"', '/* name */ "acme-audit"')}`,
     ],
     [
+      'Compose: renamed services, also where another depends on them; workflow: renamed jobs',
+      COMPOSE,
+      COMPOSE.replace(/\bapi\b/, 'web').replace(/\bdb\b/g, 'database'),
+    ],
+    ['GitHub Actions: a renamed job', ACTIONS, ACTIONS.replace('  test:', '  unit:')],
+    [
+      'Dockerfile: a renamed build argument',
+      `ARG NODE_VERSION=20\n${DOCKERFILE.replace(/node:20-alpine/g, 'node:$NODE_VERSION')}`,
+      `ARG RUNTIME=22\n${DOCKERFILE.replace(/node:20-alpine/g, 'node:$RUNTIME')}`,
+    ],
+    [
+      'Shell: a renamed getopts variable',
+      'while getopts "e:" opt; do\n  case "$opt" in\n    e) ENV="$OPTARG" ;;\n  esac\ndone\n',
+      'while getopts "e:" flag; do\n  case "$flag" in\n    e) ENV="$OPTARG" ;;\n  esac\ndone\n',
+    ],
+    [
       'Ruby: an =begin block comment',
       RUBY,
       RUBY.replace('class OrderImporter', '=begin\nImports orders.\n=end\nclass OrderImporter'),
@@ -767,6 +794,7 @@ describe('other languages: a different structure stays apart', () => {
         'aws_s3_bucket_policy.logs',
       ),
     ],
+    ['Compose: another service depended on', COMPOSE, COMPOSE.replace('      - db', '      - api')],
     ['Kubernetes: another kind', YAML, YAML.replace('kind: Deployment', 'kind: StatefulSet')],
     [
       'GitHub Actions: another action',

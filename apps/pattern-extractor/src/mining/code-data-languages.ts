@@ -111,11 +111,42 @@ function withoutComment(line: string): string {
   return quotes % 2 === 0 ? before.trimEnd() : line;
 }
 
+/** Top-level keys whose children the file names itself: compose services, workflow jobs… */
+const NAMING_KEYS = new Set(['services', 'jobs', 'volumes', 'networks', 'secrets', 'configs']);
+
+/**
+ * The names a YAML file gives its own entries: the keys right under a top-level `NAMING_KEYS` key
+ * (`services:\n  api:`), which other entries refer to (`depends_on: [db]`, `needs: test`).
+ */
+function yamlOwnNames(code: string): Set<string> {
+  const own = new Set<string>();
+  let owner = false;
+  let childWidth = -1;
+  for (const raw of code.split('\n')) {
+    const content = withoutComment(raw.trim());
+    if (content === '' || content.startsWith('-')) continue;
+    const width = raw.length - raw.trimStart().length;
+    const key = YAML_KEY.exec(content)?.[1]?.replace(/^["']|["']$/g, '');
+    if (key === undefined) continue;
+    if (width === 0) {
+      owner = NAMING_KEYS.has(key);
+      childWidth = -1;
+    } else if (owner) {
+      if (childWidth < 0) childWidth = width;
+      if (width === childWidth) own.add(key);
+    }
+  }
+  return own;
+}
+
 /**
  * The YAML normal form: one line per key or list item, `depth: - key: VALUE`, the depth counted in
  * indentation levels (2 or 4 spaces read the same, as does a list written flush under its key).
  */
 export function yamlNormalForm(code: string): string {
+  const own = yamlOwnNames(code);
+  const placeholder = numbering();
+  const named = (name: string) => (own.has(name) ? placeholder(name) : name);
   const out: string[] = [];
   const widths = [0];
   let blockWidth = -1;
@@ -151,15 +182,15 @@ export function yamlNormalForm(code: string): string {
     const key = YAML_KEY.exec(rest);
     if (key !== null) {
       const name = (key[1] as string).replace(/^["']|["']$/g, '');
-      parts.push(`${name}:`);
+      parts.push(`${named(name)}:`);
       const value = key[2]?.trim() ?? '';
       if (value === '') openKeyWidth = actual;
       else if (BLOCK_SCALAR.test(value)) {
         parts.push('BLOCK');
         blockWidth = actual;
-      } else parts.push(yamlValue(value, name));
+      } else parts.push(own.has(value) ? placeholder(value) : yamlValue(value, name));
     } else if (rest === '---' || rest === '...') parts.push(rest);
-    else if (rest !== '') parts.push(yamlValue(rest));
+    else if (rest !== '') parts.push(own.has(rest) ? placeholder(rest) : yamlValue(rest));
     out.push(`${widths.length - 1} ${parts.join(' ')}`);
   }
   return out.join('\n');

@@ -196,6 +196,13 @@ function definedNames(tokens: readonly ShellToken[]): Set<string> {
     else if (NAME.test(token.text) && next === '(' && tokens[at + 2]?.text === ')') names.add(token.text);
     else if (previous !== undefined && DECLARERS.has(previous) && NAME.test(token.text))
       names.add(token.text);
+    if (token.text === 'getopts') {
+      // `getopts "e:t:" opt`: the last argument is the variable each option lands in.
+      let last = at + 1;
+      while (tokens[last + 1]?.kind === 'word') last += 1;
+      const argument = tokens[last]?.text ?? '';
+      if (last > at + 1 && NAME.test(argument)) names.add(argument);
+    }
     if (token.text === 'read') {
       for (let index = at + 1; tokens[index]?.kind === 'word'; index += 1) {
         const argument = (tokens[index] as ShellToken).text;
@@ -421,6 +428,9 @@ export function dockerfileNormalForm(code: string): string {
   for (const line of instructions) {
     const stage = /^FROM\s.*\sAS\s+([\w.-]+)\s*$/i.exec(line)?.[1];
     if (stage !== undefined) stages.add(stage);
+    // A build argument is the file's own variable: `ARG APP_PORT=3000`, then `$APP_PORT`.
+    const argument = /^ARG\s+([A-Za-z_]\w*)/i.exec(line)?.[1];
+    if (argument !== undefined) own.add(argument);
     const command = /^(?:RUN|CMD|ENTRYPOINT)\s+(.*)$/i.exec(line)?.[1];
     if (command !== undefined) for (const name of definedNames(shellTokens(execForm(command)))) own.add(name);
   }
@@ -453,9 +463,9 @@ export function dockerfileNormalForm(code: string): string {
         if (flag !== null && stages.has(flag[1] as string)) return `--from=${names.of(flag[1] as string)}`;
         if (KEYED_INSTRUCTIONS.has(keyword)) {
           const pair = /^([\w.-]+)=(.*)$/.exec(word);
-          if (pair !== null) return `${pair[1]}=VAL`;
+          if (pair !== null) return `${variable(pair[1] as string, names)}=VAL`;
           // `ENV KEY value`: the key, then its value.
-          return index === 0 && /^[A-Za-z_][\w.-]*$/.test(word) ? word : 'VAL';
+          return index === 0 && /^[A-Za-z_][\w.-]*$/.test(word) ? variable(word, names) : 'VAL';
         }
         return argumentWord(word, names);
       });
