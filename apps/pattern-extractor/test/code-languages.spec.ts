@@ -612,6 +612,16 @@ describe('other languages: renames, literals, comments and layout collide', () =
       'while getopts "e:" flag; do\n  case "$flag" in\n    e) ENV="$OPTARG" ;;\n  esac\ndone\n',
     ],
     [
+      'Rust: renamed struct-variant fields and match-arm bindings',
+      'enum Shape {\n    Circle { radius: f64 },\n    Rect { width: f64, height: f64 },\n}\n\nfn area(shape: &Shape) -> f64 {\n    match shape {\n        Shape::Circle { radius } if *radius <= 0.0 => 0.0,\n        Shape::Circle { radius } => 3.14 * radius * radius,\n        Shape::Rect { width, height } => width * height,\n    }\n}\n\nfn read(path: &str) -> String {\n    match std::fs::read_to_string(path) {\n        Ok(s) => s,\n        Err(e) => panic!("{}", e),\n    }\n}\n',
+      'enum Shape {\n    Circle { r: f64 },\n    Rect { w: f64, h: f64 },\n}\n\nfn area(shape: &Shape) -> f64 {\n    match shape {\n        Shape::Circle { r } if *r <= 0.0 => 0.0,\n        Shape::Circle { r } => 3.14 * r * r,\n        Shape::Rect { w, h } => w * h,\n    }\n}\n\nfn read(path: &str) -> String {\n    match std::fs::read_to_string(path) {\n        Ok(text) => text,\n        Err(err) => panic!("{}", err),\n    }\n}\n',
+    ],
+    [
+      'C#: a renamed method returning a nested generic type',
+      'public class ProductsController : ControllerBase\n{\n    public async Task<ActionResult<Product>> GetProduct(int id)\n    {\n        return Ok(await _db.Products.FindAsync(id));\n    }\n\n    public IActionResult Create(Product p) => CreatedAtAction(nameof(GetProduct), new { id = p.Id }, p);\n}\n',
+      'public class ProductsController : ControllerBase\n{\n    public async Task<ActionResult<Product>> Fetch(int id)\n    {\n        return Ok(await _db.Products.FindAsync(id));\n    }\n\n    public IActionResult Create(Product p) => CreatedAtAction(nameof(Fetch), new { id = p.Id }, p);\n}\n',
+    ],
+    [
       'Ruby: an =begin block comment',
       RUBY,
       RUBY.replace('class OrderImporter', '=begin\nImports orders.\n=end\nclass OrderImporter'),

@@ -206,11 +206,12 @@ function endsType(context: Context, at: number): boolean {
   if (token === undefined) return false;
   if (token.text === '*' || token.text === '&' || token.text === '?') index -= 1;
   else if (token.text === ']' && tokens[index - 1]?.text === '[') index -= 2;
-  else if (token.text === '>') {
+  else if (token.text === '>' || token.text === '>>') {
     let depth = 0;
     for (; index >= 0 && index > at - 60; index -= 1) {
       const text = (tokens[index] as Token).text;
       if (text === '>') depth += 1;
+      else if (text === '>>') depth += 2;
       else if (text === '<') depth -= 1;
       else if (text === ';' || text === '{' || text === '}' || text === '=') return false;
       if (depth === 0) break;
@@ -355,6 +356,15 @@ export function braceBindings(
   const braces: number[] = [];
   tokens.forEach((token, at) => {
     if (token.text === '{') {
+      // A Rust enum's struct variant, `Circle { radius: f64 }`: its fields are members too.
+      const outer = braces[braces.length - 1];
+      if (
+        language === 'rust' &&
+        isName(tokens[at - 1]) &&
+        outer !== undefined &&
+        context.bodies.get(outer) === 'enum'
+      )
+        context.bodies.set(at, 'struct');
       braces.push(at);
       const end = closureParametersEnd(context, at);
       if (end >= 0) declareClosure(context, at, end);
@@ -389,6 +399,10 @@ export function braceBindings(
         bind(context, name.text, false);
         if (tokens[index - 1]?.text !== ',') break;
       }
+      return;
+    }
+    if (token.text === '=>' && language === 'rust') {
+      declareMatchArm(context, at);
       return;
     }
     if ((token.text === '->' || token.text === '=>') && previous !== undefined) {
@@ -593,6 +607,44 @@ function bindAmbient(
     if (context.language === 'go' && tokens[at + 1]?.text === ':') return;
     bindings.names.add(token.text);
   });
+}
+
+/**
+ * The bindings of a Rust match arm's pattern, before its `=>` at `arrow`: `Ok(s)`, `Shape::Circle {
+ * radius }`, `Some(n) if n > 0`. Lower-case names inside its brackets, but field names before `:`
+ * (`Point { x: px }` binds `px`), calls and paths.
+ */
+function declareMatchArm(context: Context, arrow: number): void {
+  const { tokens } = context;
+  let start = arrow - 1;
+  for (let depth = 0; start >= 0; start -= 1) {
+    const text = (tokens[start] as Token).text;
+    if (CLOSERS.has(text)) depth += 1;
+    else if (OPENERS.has(text)) {
+      if (depth === 0) break;
+      depth -= 1;
+    } else if (depth === 0 && text === ',') break;
+  }
+  let end = arrow;
+  for (let at = start + 1, depth = 0; at < arrow; at += 1) {
+    const text = (tokens[at] as Token).text;
+    if (OPENERS.has(text)) depth += 1;
+    else if (CLOSERS.has(text)) depth -= 1;
+    else if (depth === 0 && text === 'if') {
+      end = at;
+      break;
+    }
+  }
+  let depth = 0;
+  for (let at = start + 1; at < end; at += 1) {
+    const token = tokens[at] as Token;
+    if (OPENERS.has(token.text)) depth += 1;
+    else if (CLOSERS.has(token.text)) depth -= 1;
+    const next = tokens[at + 1]?.text;
+    const path =
+      next === '(' || next === '{' || next === '::' || next === ':' || tokens[at - 1]?.text === '::';
+    if (depth > 0 && isName(token) && /^[a-z_]/.test(token.text) && !path) bind(context, token.text, false);
+  }
 }
 
 /** The names a destructuring pattern at `open` declares: `(a, b)`, `[x, y]`, `{ id, name }`, `Some(x)`. */
