@@ -414,6 +414,7 @@ const SAMPLES: readonly [string, string][] = [
   ['shell', SHELL],
   ['dockerfile', DOCKERFILE],
   ['terraform', TERRAFORM],
+  ['r', 'library(dplyr)\n\ntotals <- function(df) {\n  df |> group_by(region) |> summarise(n = n())\n}\n'],
 ];
 
 /** Renames every word of `renames` (as a whole word) in `code`. */
@@ -622,6 +623,11 @@ describe('other languages: renames, literals, comments and layout collide', () =
       'public class ProductsController : ControllerBase\n{\n    public async Task<ActionResult<Product>> Fetch(int id)\n    {\n        return Ok(await _db.Products.FindAsync(id));\n    }\n\n    public IActionResult Create(Product p) => CreatedAtAction(nameof(Fetch), new { id = p.Id }, p);\n}\n',
     ],
     [
+      'R: renamed function, parameters and variables; libraries in another order; Allman braces',
+      'library(dplyr)\nlibrary(readr)\n\n# totals per region\nsummarise_sales <- function(path, min_total = 0) {\n  sales <- read_csv(path)\n  sales |> filter(total > min_total) |> count(region)\n}\n',
+      'library(readr)\nlibrary(dplyr)\n\nregion_counts <- function(file, floor = 10)\n{\n  df <- read_csv(file)\n  df |> filter(total > floor) |> count(region)\n}\n',
+    ],
+    [
       'Ruby: an =begin block comment',
       RUBY,
       RUBY.replace('class OrderImporter', '=begin\nImports orders.\n=end\nclass OrderImporter'),
@@ -810,6 +816,11 @@ describe('other languages: a different structure stays apart', () => {
       'GitHub Actions: another action',
       ACTIONS,
       ACTIONS.replace('actions/checkout@v4', 'actions/setup-node@v4'),
+    ],
+    [
+      'R: another dplyr verb',
+      'library(dplyr)\nf <- function(df) {\n  df |> filter(total > 0)\n}\n',
+      'library(dplyr)\nf <- function(df) {\n  df |> select(total)\n}\n',
     ],
     ['Ruby: save instead of save!', RUBY, RUBY.replace('order.save!', 'order.save')],
     ['RSpec: another status', RSPEC, RSPEC.replace('(:ok)', '(:not_found)')],

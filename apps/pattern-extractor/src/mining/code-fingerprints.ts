@@ -3,9 +3,11 @@
  * whitespace/formatting and import order normalised away, so a rename or a reformat collides while an
  * added branch or a different call does not. Python and TypeScript are read as below; the brace
  * languages (Go, Rust, Java, Kotlin, Scala, Swift, C#, C, C++, PHP, Dart) the same way, with their
- * own declaration forms (`code-brace-bindings.ts`) and import statements (`code-languages.ts`); SQL
- * and YAML, which declare data, have normal forms of their own (`code-data-languages.ts`). The
- * language comes from the caller, else a Markdown fence's info string, else the code itself.
+ * own declaration forms (`code-brace-bindings.ts`) and import statements (`code-languages.ts`), and
+ * Ruby, Lua, Elixir and R with theirs (`code-script-bindings.ts`); SQL, YAML and Terraform, which
+ * declare data, and shell scripts and Dockerfiles, which run commands, have normal forms of their
+ * own (`code-data-languages.ts`, `code-shell.ts`). The language comes from the caller, else a
+ * Markdown fence's info string, else the code itself.
  *
  * A small tokenizer is enough (no parser dependency): the code is cut into names, operators, string
  * and number literals and, for Python, the layout tokens NEWLINE / INDENT / DEDENT (indentation
@@ -484,7 +486,7 @@ export function fingerprintCode(generated: string, language?: string): CodeFinge
 const MEMBER_OPERATORS: ReadonlySet<string> = new Set(['.', '?.']);
 
 function isScriptLanguage(language: CodeLanguage): language is ScriptLanguage {
-  return language === 'ruby' || language === 'lua' || language === 'elixir';
+  return language === 'ruby' || language === 'lua' || language === 'elixir' || language === 'r';
 }
 
 /** The normalised text of `code` in `language`, which the fingerprint hashes. */

@@ -25,6 +25,7 @@ export type CodeLanguage =
   | 'ruby'
   | 'lua'
   | 'elixir'
+  | 'r'
   | 'shell'
   | 'dockerfile'
   | 'terraform';
@@ -294,6 +295,8 @@ const LANGUAGE_NAMES: ReadonlyMap<string, CodeLanguage> = new Map(
     elixir: 'elixir',
     ex: 'elixir',
     exs: 'elixir',
+    r: 'r',
+    rscript: 'r',
     bash: 'shell',
     sh: 'shell',
     shell: 'shell',
@@ -342,6 +345,11 @@ const SIGNALS: readonly Signal[] = [
     hints: ['#!', 'set -', 'fi\n', 'done\n', 'esac'],
     pattern:
       /^#!\s*\/(?:usr\/)?bin\/(?:env\s+)?(?:ba|z|k|da)?sh\b|^[ \t]*set -[euxo]+\b|^[ \t]*(?:fi|done|esac)[ \t]*$/m,
+  },
+  {
+    language: 'r',
+    hints: ['<- function', 'library(', ' <- '],
+    pattern: /^[ \t]*[\w.]+[ \t]*<-[ \t]*function[ \t]*\(|^[ \t]*library\([\w.]+\)[ \t]*$/m,
   },
   {
     language: 'elixir',

@@ -1,5 +1,5 @@
 /**
- * Ruby, Lua and Elixir for code fingerprints (see `code-fingerprints.ts`): languages with neither
+ * Ruby, Lua, Elixir and R for code fingerprints (see `code-fingerprints.ts`): languages with neither
  * types nor declaration keywords for variables, whose blocks end in `end`. What they bind:
  * - a name assigned at the start of a statement (`total = 0`, `a, b = …`, `{:ok, user} = …`,
  *   `count ||= 0`), and Lua's `local` names;
@@ -16,7 +16,7 @@
 import { type Bindings, matchingClose } from './code-bindings';
 import type { Token } from './code-tokenizer';
 
-export type ScriptLanguage = 'ruby' | 'lua' | 'elixir';
+export type ScriptLanguage = 'ruby' | 'lua' | 'elixir' | 'r';
 
 const words = (text: string): ReadonlySet<string> => new Set(text.split(/\s+/).filter(Boolean));
 
@@ -36,6 +36,10 @@ export const SCRIPT_KEYWORDS: Record<ScriptLanguage, ReadonlySet<string>> = {
       'defmodule defstruct defimpl defprotocol defguard defdelegate case with receive quote unquote import ' +
       'alias require use try raise',
   ),
+  r: words(
+    'if else repeat while function for in next break TRUE FALSE NULL NA NA_integer_ NA_real_ ' +
+      'NA_character_ Inf NaN return library require',
+  ),
 };
 
 /** Operators after which a name is a member: `.` everywhere, Lua's `obj:method()`, Ruby's `::`. */
@@ -43,6 +47,7 @@ export const SCRIPT_MEMBER_OPERATORS: Record<ScriptLanguage, readonly string[]> 
   ruby: ['::'],
   lua: [':'],
   elixir: [],
+  r: ['$', '@'],
 };
 
 /** Keywords before a function's name. */
@@ -66,6 +71,7 @@ const IMPORTS: Record<ScriptLanguage, RegExp> = {
   ruby: /^[ \t]*(?:require|require_relative|load)[ \t(]+['"][^'"\n]*['"][ \t)]*$/gm,
   lua: /^[ \t]*(?:local[ \t]+\w+[ \t]*=[ \t]*)?require[ \t(]*['"][^'"\n]*['"][ \t);]*$/gm,
   elixir: /^[ \t]*(?:alias|import|use|require)[ \t]+[A-Z][\w.]*(?:\.\{[^}\n]*\})?(?:,[^\n]*)?[ \t]*$/gm,
+  r: /^[ \t]*(?:suppressPackageStartupMessages\()?(?:library|require)\(["']?[\w.]+["']?\)\)?[ \t;]*$/gm,
 };
 
 /**
@@ -75,6 +81,7 @@ const IMPORTS: Record<ScriptLanguage, RegExp> = {
 const COMMENTS: Record<ScriptLanguage, RegExp | null> = {
   ruby: /^=begin\b[\s\S]*?^=end\b[^\n]*/gm,
   lua: null,
+  r: null,
   elixir: /^[ \t]*@(?:module|type)?doc[ \t]+(?:"{3}[\s\S]*?"{3}|~[sS]"{3}[\s\S]*?"{3}|"(?:[^"\\\n]|\\.)*")/gm,
 };
 
@@ -106,6 +113,12 @@ function scriptImport(
       return text.startsWith('require_relative') || path.startsWith('.')
         ? { line: 'require LOCAL', own: [], local: true }
         : { line: `require "${path}"`, own: [], local: false };
+    case 'r':
+      return {
+        line: `library(${/\((?:library|require)?\(?["']?([\w.]+)/.exec(text.replace(/\s/g, ''))?.[1] ?? ''})`,
+        own: [],
+        local: false,
+      };
     case 'lua': {
       const name = /^local (\w+)/.exec(text)?.[1];
       const line = `require "${path}"${name === undefined ? '' : ' ALIAS'}`;
@@ -265,7 +278,9 @@ function declareAssignment(context: Context, at: number): void {
   }
   const operator = tokens[index]?.text;
   const assigns =
-    operator === '=' || ((operator === '||' || operator === '&&') && tokens[index + 1]?.text === '=');
+    operator === '=' ||
+    operator === '<-' ||
+    ((operator === '||' || operator === '&&') && tokens[index + 1]?.text === '=');
   if (assigns) bindPattern(context, from, index);
 }
 

@@ -162,6 +162,7 @@ function lineComment(language: CodeLanguage): string {
     case 'python':
     case 'ruby':
     case 'elixir':
+    case 'r':
       return '#';
     case 'sql':
     case 'lua':
@@ -178,7 +179,7 @@ function blockCommentEnd(code: string, at: number, language: CodeLanguage): numb
     const level = /^--\[(=*)\[/.exec(code.slice(at, at + 12))?.[1];
     if (level === undefined) return -1;
     close = `]${level}]`;
-  } else if (language === 'python' || language === 'ruby' || language === 'elixir') return -1;
+  } else if (['python', 'ruby', 'elixir', 'r'].includes(language)) return -1;
   else if (code.startsWith('/*', at)) close = '*/';
   else return -1;
   const end = code.indexOf(close, at + 2);
@@ -275,7 +276,9 @@ export function tokenize(code: string, language: CodeLanguage): Token[] {
       at += name.length;
     } else {
       const candidates = OPERATORS_BY_FIRST.get(char) ?? [];
-      const operator = candidates.find((candidate) => code.startsWith(candidate, at)) ?? char;
+      // R's assignment, `x <- 1` (elsewhere `a<-1` compares with a negative number).
+      const assignment = language === 'r' && code.startsWith('<-', at) ? '<-' : undefined;
+      const operator = assignment ?? candidates.find((candidate) => code.startsWith(candidate, at)) ?? char;
       if (OPENERS.has(operator)) depth += 1;
       if (CLOSERS.has(operator)) depth = Math.max(0, depth - 1);
       push('op', operator);
