@@ -74,8 +74,8 @@ interface NumberedConstants {
   readonly ids: ReadonlyMap<string, number>;
   readonly leftAt: readonly number[];
   readonly leftIds: readonly number[];
-  /** Per id: whether that constant is content (`isContent`). */
-  readonly content: readonly boolean[];
+  /** Per item index: 1 where the item is a content constant (`isContent`). */
+  readonly contentAt: Uint8Array;
   /** How many of the side's constants are content. */
   readonly contentCount: number;
 }
@@ -92,21 +92,24 @@ function numberedConstants(items: readonly Item[]): NumberedConstants {
     const ids = new Map<string, number>();
     const leftAt: number[] = [];
     const leftIds: number[] = [];
-    const content: boolean[] = [];
-    let contentCount = 0;
+    const contentAt = contentFlags(items);
     items.forEach((item, index) => {
       if (item === null) return;
       let id = ids.get(item);
       if (id === undefined) {
         id = ids.size;
         ids.set(item, id);
-        content.push(isContent(item));
       }
       leftAt.push(index);
       leftIds.push(id);
-      if (content[id] === true) contentCount += 1;
     });
-    numbered = { ids, leftAt, leftIds, content, contentCount };
+    numbered = {
+      ids,
+      leftAt,
+      leftIds,
+      contentAt,
+      contentCount: contentAt.reduce((sum, flag) => sum + flag, 0),
+    };
     numberedOf.set(items, numbered);
   }
   return numbered;
@@ -263,30 +266,46 @@ function switchLength(
   return sameLength && length > 0 && length < tokens.length ? length : null;
 }
 
+/** 1 per content constant of `items` (`isContent`), 0 per other item. */
+function contentFlags(items: readonly Item[]): Uint8Array {
+  const flags = new Uint8Array(items.length);
+  items.forEach((item, index) => {
+    if (item !== null && isContent(item)) flags[index] = 1;
+  });
+  return flags;
+}
+
+/**
+ * A right side's constants and content constants, counted once per side: a row is weighed against
+ * every cluster of its partition.
+ */
+const sideCountsOf = new WeakMap<readonly Item[], { readonly constants: number; readonly content: number }>();
+
+function sideCounts(items: readonly Item[]): { readonly constants: number; readonly content: number } {
+  let counts = sideCountsOf.get(items);
+  if (counts === undefined) {
+    const constants = items.reduce((count, item) => (item === null ? count : count + 1), 0);
+    counts = { constants, content: contentFlags(items).reduce((sum, flag) => sum + flag, 0) };
+    sideCountsOf.set(items, counts);
+  }
+  return counts;
+}
+
 export function overlap(left: readonly Item[], right: readonly Item[]): Overlap {
   const pairs = lcsPairs(left, right);
   const numbered = numberedConstants(left);
-  let rightConstants = 0;
-  let rightContent = 0;
-  for (const item of right) {
-    if (item === null) continue;
-    rightConstants += 1;
-    const id = numbered.ids.get(item);
-    if (id === undefined ? isContent(item) : numbered.content[id] === true) rightContent += 1;
-  }
+  const rightSide = sideCounts(right);
   let matchedContent = 0;
-  for (const [at] of pairs) {
-    if (numbered.content[numbered.ids.get(left[at] as string) as number] === true) matchedContent += 1;
-  }
+  for (const [at] of pairs) matchedContent += numbered.contentAt[at] as number;
   return {
     pairs,
     matched: pairs.length,
     inRuns: tokensInRuns(pairs),
     leftConstants: numbered.leftAt.length,
-    rightConstants,
+    rightConstants: rightSide.constants,
     matchedContent,
     leftContent: numbered.contentCount,
-    rightContent,
+    rightContent: rightSide.content,
   };
 }
 
