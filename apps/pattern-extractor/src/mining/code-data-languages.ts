@@ -36,7 +36,7 @@ const NAMING_WORDS = new Set(
 );
 
 /** Placeholders `$0`, `$1`… for names, numbered by first occurrence. */
-function numbering(): (name: string) => string {
+export function numbering(): (name: string) => string {
   const placeholders = new Map<string, string>();
   return (name) => {
     let value = placeholders.get(name);
@@ -253,7 +253,9 @@ export function terraformNormalForm(code: string): string {
       const text = token.text.slice(1, -1);
       // A block's labels: `resource "aws_s3_bucket" "logs" {`.
       const label = previous?.kind === 'name' || previous?.kind === 'string';
-      const header = label && tokens.slice(at + 1).find((next) => next.kind !== 'string')?.text === '{';
+      let after = at + 1;
+      while (tokens[after]?.kind === 'string') after += 1;
+      const header = label && tokens[after]?.text === '{';
       if (header && own.has(text)) out.push(placeholder(text));
       else out.push(header ? text : 'STR');
       return;

@@ -30,7 +30,7 @@
 import { hash } from 'node:crypto';
 import { braceBindings } from './code-brace-bindings';
 import { type Bindings, boundNames, matchingClose, SELF_NAMES } from './code-bindings';
-import { sqlNormalForm, terraformNormalForm, yamlNormalForm } from './code-data-languages';
+import { numbering, sqlNormalForm, terraformNormalForm, yamlNormalForm } from './code-data-languages';
 import {
   SCRIPT_KEYWORDS,
   SCRIPT_MEMBER_OPERATORS,
@@ -347,15 +347,7 @@ function normaliseBody(
   { python, keywords, bindings, aliases, locals, memberOperators }: BodyContext,
 ): string[] {
   const bound = new Set([...bindings.names, ...aliases]);
-  const placeholders = new Map<string, string>();
-  const placeholder = (key: string) => {
-    let value = placeholders.get(key);
-    if (value === undefined) {
-      value = `$${placeholders.size}`;
-      placeholders.set(key, value);
-    }
-    return value;
-  };
+  const placeholder = numbering();
   const out: string[] = [];
   let skipNewline = false;
   let skipClose = -1;

@@ -323,6 +323,8 @@ export function scriptBindings(tokens: readonly Token[], language: ScriptLanguag
       if (line[0]?.text === 'rescue') bind(context, next.text);
       return;
     }
+    // A pattern at a statement's start (`{:ok, user} = …`) opens with a bracket, not a name.
+    if (['{', '[', '%'].includes(token.text) && startsStatement(tokens, at)) declareAssignment(context, at);
     if (!isName(token)) return;
     const word = token.text;
     if (previous?.text === '.' || previous?.text === '::' || previous?.text === '@') return;
@@ -366,10 +368,6 @@ export function scriptBindings(tokens: readonly Token[], language: ScriptLanguag
       return;
     }
     if (startsStatement(tokens, at)) declareAssignment(context, at);
-  });
-  // A pattern at a statement's start (`{:ok, user} = …`) opens with a bracket, not a name.
-  tokens.forEach((token, at) => {
-    if (['{', '[', '%'].includes(token.text) && startsStatement(tokens, at)) declareAssignment(context, at);
   });
   return context.bindings;
 }

@@ -1,3 +1,5 @@
+import { numbering } from './code-data-languages';
+
 /**
  * Shell scripts and Dockerfiles for code fingerprints (see `code-fingerprints.ts`). A shell command
  * reads as its command name, its flags and, for tools with subcommands (`git push`, `docker build`),
@@ -213,23 +215,14 @@ function definedNames(tokens: readonly ShellToken[]): Set<string> {
   return names;
 }
 
-/** Numbers the script's own names by first occurrence. */
+/** The script's own names, numbered by first occurrence. */
 class Placeholders {
-  private readonly numbers = new Map<string, string>();
+  readonly of = numbering();
 
   constructor(private readonly own: ReadonlySet<string>) {}
 
   has(name: string): boolean {
     return this.own.has(name);
-  }
-
-  of(name: string): string {
-    let value = this.numbers.get(name);
-    if (value === undefined) {
-      value = `$${this.numbers.size}`;
-      this.numbers.set(name, value);
-    }
-    return value;
   }
 }
 
@@ -317,12 +310,12 @@ function argumentWord(word: string, names: Placeholders): string {
  * script's own names numbered (see the module comment).
  */
 export function shellNormalForm(code: string): string {
-  return normaliseShell(code, new Placeholders(definedNames(shellTokens(code))));
+  const tokens = shellTokens(code);
+  return normaliseShell(code, new Placeholders(definedNames(tokens)), tokens);
 }
 
 /** `shellNormalForm` with the names numbered so far (a command substitution's are the script's). */
-function normaliseShell(code: string, names: Placeholders): string {
-  const tokens = shellTokens(code);
+function normaliseShell(code: string, names: Placeholders, tokens = shellTokens(code)): string {
   const out: string[] = [];
   let commandStart = true;
   let declaring = false;
@@ -442,18 +435,14 @@ export function dockerfileNormalForm(code: string): string {
       const argumentsText = line.slice(instruction.length).trim();
       if (COMMAND_INSTRUCTIONS.has(keyword)) {
         const words = argumentsText.split(/\s+/);
-        const flags =
-          keyword === 'RUN'
-            ? words.filter(
-                (word, index) =>
-                  word.startsWith('--') && words.slice(0, index).every((w) => w.startsWith('--')),
-              )
-            : [];
-        const command = argumentsText.slice(flags.join(' ').length).trim();
+        // `RUN --mount=… npm ci`: the flags before the command.
+        const command = words.findIndex((word) => !word.startsWith('--'));
+        const flags = keyword === 'RUN' ? words.slice(0, command < 0 ? words.length : command) : [];
+        const commandText = argumentsText.slice(flags.join(' ').length).trim();
         return [
           keyword,
           ...flags.map((flag) => argumentWord(flag, names)),
-          normaliseShell(execForm(command), names).replace(/\n/g, ' ; '),
+          normaliseShell(execForm(commandText), names).replace(/\n/g, ' ; '),
         ].join(' ');
       }
       const parts = rest.map((word, index) => {

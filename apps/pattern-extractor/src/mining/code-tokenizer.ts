@@ -226,6 +226,7 @@ export function tokenize(code: string, language: CodeLanguage): Token[] {
       continue;
     }
     const char = code[at] as string;
+    const blockEnd = char === '/' || char === '-' ? blockCommentEnd(code, at, language) : -1;
     if (char === '\n') {
       if (python && depth === 0 && tokens.length > 0 && tokens[tokens.length - 1]?.kind !== 'newline') {
         const last = tokens[tokens.length - 1];
@@ -238,10 +239,9 @@ export function tokenize(code: string, language: CodeLanguage): Token[] {
     else if (char === '\\' && code[at + 1] === '\n') {
       line += 1;
       at += 2;
-    } else if ((char === '/' || char === '-') && blockCommentEnd(code, at, language) >= 0) {
-      const after = blockCommentEnd(code, at, language);
-      line += countLines(code, at, after);
-      at = after;
+    } else if (blockEnd >= 0) {
+      line += countLines(code, at, blockEnd);
+      at = blockEnd;
     } else if (code.startsWith(comment, at) || isHashComment(code, at, language)) {
       const end = code.indexOf('\n', at);
       at = end < 0 ? code.length : end;
