@@ -99,6 +99,14 @@ describe('error signatures', () => {
       { kind: 'security:b105', message: "Possible hardcoded password: 'admin123'" },
     ],
     [
+      'js/sql-injection: This query string depends on a user-provided value.',
+      { kind: 'security:js_sql_injection', message: 'This query string depends on a user-provided value.' },
+    ],
+    [
+      '@typescript-eslint/no-explicit-any: Unexpected any.',
+      { kind: 'security:typescript_eslint_no_explicit_any', message: 'Unexpected any.' },
+    ],
+    [
       'SQL Injection: query built from user input',
       { kind: 'security:sql_injection', message: 'query built from user input' },
     ],
@@ -180,11 +188,29 @@ describe('error signatures', () => {
     ['the /orders endpoint returns 500', 'the GET /orders endpoint returns 500', true],
     ['the GET /orders endpoint returns 500', 'the /orders endpoint returns 500', true],
     ['loop is wrong', 'loop is wrong there', false],
+    ['12 tests fail in a.ts', '3 tests are skipped in b.ts', false],
+    [
+      'this does not handle the case where the JSON is malformed',
+      'this does not handle the case where the timezone is not UTC',
+      true,
+    ],
   ])('%j and %j share a signature: %s', (firstText, secondText, same) => {
     const miner = new ErrorSignatureMiner();
     const [first] = miner.add(newRow({ user_feedback: firstText, user_accepted: false }));
     const [second] = miner.add(newRow({ user_feedback: secondText, user_accepted: false }));
     expect(first?.fingerprint === second?.fingerprint).toBe(same);
+  });
+
+  test('a slot may hold a meaning word, but not a negation', () => {
+    const miner = new ErrorSignatureMiner();
+    const sign = (text: string) =>
+      miner.add(newRow({ user_feedback: text, user_accepted: false }))[0]?.fingerprint;
+    const language = sign('I asked for Rust but got Go');
+    expect(sign('I asked for Java but got Go')).toBe(language);
+    expect(sign('I asked for async Python but got Go')).toBe(language);
+    const list = sign('the list is cached');
+    expect(sign('the list is paginated')).toBe(list);
+    expect(sign('the list is not paginated')).not.toBe(list);
   });
 
   test.each([
@@ -204,7 +230,7 @@ describe('error signatures', () => {
     expect(fingerprint).toMatch(/^[\da-f]{16}$/);
     expect(errorFingerprint('truncated', '')).toBe(fingerprint);
     expect(errorFingerprint('syntax_invalid', '')).not.toBe(fingerprint);
-    expect(ERROR_SIGNATURE_ALGORITHM_VERSION).toBe(6);
+    expect(ERROR_SIGNATURE_ALGORITHM_VERSION).toBe(7);
     const [signature] = new ErrorSignatureMiner().add(newRow({ finish_reason: 'length' }));
     expect(signature).toEqual({ kind: 'truncated', template: null, fingerprint });
   });

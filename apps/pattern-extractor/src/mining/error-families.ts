@@ -6,9 +6,9 @@
  * meet. Two templates are one family when the shared tokens of their longest common subsequence
  * make up at least half of the longer one (words that a slot of the other template stands for
  * aside, "<*> is paginated" and "the sessions list is paginated", but two words at least), no
- * meaning word stands in a difference, none right after a pinning word, and each
- * difference either replaces words by words (as Drain itself generalises, over any number of words)
- * or sits at a slot: `<*>` in it or right beside it, a masked variable in it, or a masked variable
+ * meaning word stands in a difference (but as the value of a `<*>` the other has), none right after a
+ * pinning word, and each difference either replaces words by words (as Drain itself generalises,
+ * over any number of words) or sits at a slot: `<*>` in it or right beside it, a masked variable in it, or a masked variable
  * beside it when what the difference adds is no prose (`GET` before `<PATH>`). A word added where no
  * slot stands is another error: "loop is wrong" and "loop is wrong here" stay apart, so do "expected
  * <NUM> arguments" and "expected at least <NUM> arguments"; "cannot find module <*>" and "cannot find
@@ -104,11 +104,26 @@ export function sameFamily(left: readonly string[], right: readonly string[], wo
   }
   return found.every(({ left: leftPart, right: rightPart, before, after }) => {
     const differing = [...leftPart, ...rightPart];
-    if (words.pinsNext(before) || differing.some((token) => words.isPinned(token))) return false;
+    if (words.pinsNext(before)) return false;
+    if (differing.some((token) => words.isPinned(token)) && !slotValue(leftPart, rightPart, words)) {
+      return false;
+    }
     const replaces = leftPart.length > 0 && rightPart.length > 0;
     if (replaces || before === WILDCARD || after === WILDCARD || differing.some(isSlot)) return true;
     return (isSlot(before) || isSlot(after)) && differing.every(qualifiesMask);
   });
+}
+
+/**
+ * Whether one side of a difference is a `<*>` the other template already has and the other side is
+ * what it stands for: a value may hold a meaning word ("I asked for <*>" and "I asked for async
+ * Python"), but not a negation or a degree, which turns the error around ("is <*>" is not "is not
+ * paginated").
+ */
+function slotValue(left: readonly string[], right: readonly string[], words: MeaningWords): boolean {
+  const onlySlots = (part: readonly string[]) => part.length > 0 && part.every((token) => token === WILDCARD);
+  const value = onlySlots(left) ? right : onlySlots(right) ? left : null;
+  return value !== null && !value.some((token) => words.pinsNext(token));
 }
 
 /** Constant words a lead clause needs before its separator to make the rest free text. */
@@ -116,9 +131,10 @@ export const MIN_LEAD_CLAUSE_WORDS = 3;
 
 /**
  * Whether both templates start with the same clause of at least MIN_LEAD_CLAUSE_WORDS constant words
- * that ends in a separator (`:`, `,`, `;`, a dash, "because"), and both go on after it: what follows
- * is free text, a reason in the user's words ("not what I asked for, <anything>", "test <*> is flaky
- * because <anything>"), whatever words it holds. A slot in the clause matches any one word, a code
+ * that ends in a separator (`:`, `,`, `;`, a dash, "because", "when", "where", "unless"), and both go
+ * on after it: what follows is free text, a reason or a case in the user's words ("not what I asked
+ * for, <anything>", "test <*> is flaky because <anything>", "this does not handle the case where
+ * <anything>"), whatever words it holds. A slot in the clause matches any one word, a code
  * identifier any other.
  */
 function sharesLeadClause(left: readonly string[], right: readonly string[]): boolean {
@@ -137,8 +153,8 @@ function sharesLeadClause(left: readonly string[], right: readonly string[]): bo
   return false;
 }
 
-/** How a lead clause ends: a separator after its last word, a dash, or "because". */
-const LEAD_CLAUSE_END = /(?:[:,;]|^[-–—]|^because)$/i;
+/** How a lead clause ends: a separator after its last word, a dash, or a word that opens a reason or a case. */
+const LEAD_CLAUSE_END = /(?:[:,;]|^[-–—]|^(?:because|when|where|unless))$/i;
 
 /**
  * One template for a family: the tokens all its templates share, in order, with `<*>` wherever any

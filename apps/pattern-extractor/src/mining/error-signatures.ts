@@ -17,7 +17,7 @@ import { familyTemplate, sameFamily } from './error-families';
 import { DEFAULT_MASK_RULES } from './masking';
 
 /** Bump when a change would file some row under another fingerprint. */
-export const ERROR_SIGNATURE_ALGORITHM_VERSION = 6;
+export const ERROR_SIGNATURE_ALGORITHM_VERSION = 7;
 
 /**
  * What the miner needs of a history row joined to its metrics row. `quality_score` does not make a
@@ -78,6 +78,7 @@ export const ERROR_MEANING_WORDS: readonly string[] = [
   ...['assign', 'convert', 'declare', 'define', 'resolve', 'access', 'execute'],
   ...['too', 'long', 'short', 'large', 'small', 'many', 'few', 'more', 'less', 'slow', 'fast'],
   ...['before', 'after', 'input', 'output', 'min', 'max'],
+  ...['fail', 'fails', 'failed', 'failing', 'pass', 'passes', 'passed', 'skip', 'skipped'],
 ];
 
 /**
@@ -133,11 +134,12 @@ export function normaliseIssueType(type: string | null): string {
 }
 
 /** A scanner's one-line finding: a rule id or a short type name, a colon, then the message. */
-const TYPED_FINDING = /^\s*([A-Za-z][\w.-]*(?: [\w.-]+){0,3})\s*:\s+(\S.*)$/s;
+const TYPED_FINDING = /^\s*([A-Za-z@][\w./@-]*(?: [\w.-]+){0,3})\s*:\s+(\S.*)$/s;
 
 /**
  * Reads a security issue of any shape: a bare type string (`sql_injection`), a finding line
- * (`B105: Possible hardcoded password: 'x'`, type `b105`), or an object naming its type and message.
+ * (`B105: Possible hardcoded password: 'x'`, type `b105`; `js/sql-injection: …`, as CodeQL and
+ * ESLint plugins name rules), or an object naming its type and message.
  */
 export function securityIssueEvent(issue: unknown): ErrorEvent {
   if (typeof issue === 'string') {
