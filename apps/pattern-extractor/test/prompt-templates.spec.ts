@@ -30,6 +30,11 @@ function groupsOf(prompts: readonly (string | PromptRow)[]): number[][] {
   return [...groups.values()];
 }
 
+/** A fenced snippet of pasted code: one `<CODE>` token for the miner. */
+function code(index: number): string {
+  return `\`\`\`python\ndef ${WORDS[index % 10]}(x):\n    return x * ${index}\n\`\`\``;
+}
+
 function sentence(index: number, length: number): string {
   return Array.from({ length }, (_, at) => WORDS[(index * 7 + at * 3) % WORDS.length]).join(' ');
 }
@@ -197,6 +202,23 @@ describe('grouping behaviours', () => {
       [10, 10],
     ],
     [
+      'a slot that takes one of three values (an enumeration)',
+      tenTimes(
+        (i) =>
+          `${sentence(i, 4)}?\nAnswer concisely. If code is needed, use ${['Python', 'Go', 'Rust'][i % 3]}.`,
+      ),
+      [10],
+    ],
+    [
+      'templates that share nothing but pasted code',
+      [
+        ...tenTimes((i) => code(i)),
+        ...tenTimes((i) => `${code(i)}\nWhat does this print?`),
+        ...tenTimes((i) => `Suggest better names for the variables in this snippet:\n${code(i)}`),
+      ],
+      [10, 10, 10],
+    ],
+    [
       'two unrelated templates for the same method',
       [
         ...tenTimes((i) => `Write the method ${WORDS[i]} of the service class.\nReturn only the code.`),
@@ -224,6 +246,25 @@ describe('grouping behaviours', () => {
   ])('a constant word right %s still makes two templates', (_name, render) => {
     const prompts = Array.from({ length: 40 }, (_, i) => render(WORDS[(i * 7) % 10] as string, i % 3 === 0));
     expect(groupsOf(prompts).map((group) => group.length)).toEqual([14, 26]);
+  });
+
+  test('a short template sharing a few words with a long one leaves the long one whole', () => {
+    const review = (i: number) =>
+      `## Context\n${sentence(i, 3 + (i % 4))}\n## Code\n${code(i)}\n## Task\nReview the code above and list concrete problems.\n## Constraints\n- Limit the answer to ${i + 3} bullet points.`;
+    const rows = [
+      ...Array.from({ length: 10 }, (_, i) => row(review(i), i)),
+      ...Array.from({ length: 10 }, (_, i) => row(`${code(i)}\nReview the code above.`, 10 + i)),
+    ];
+    const miner = new PromptTemplateMiner();
+    rows.forEach((each) => miner.add(each));
+    expect(miner.templates().map((template) => template.template)).toEqual(
+      expect.arrayContaining([
+        '## Context\n<*>\n## Code\n<CODE>\n## Task\nReview the code above and list concrete problems.\n' +
+          '## Constraints\n- Limit the answer to <NUM> bullet points.',
+        '<CODE>\nReview the code above.',
+      ]),
+    );
+    expect(miner.templates()).toHaveLength(2);
   });
 
   test('a slot of forty lines of free text in a large vocabulary', () => {
@@ -318,7 +359,7 @@ describe('the miner state', () => {
   test('a state saved by another version of the miner is refused, with the way out', () => {
     const state = new PromptTemplateMiner().exportState();
     expect(() => new PromptTemplateMiner().importState({ ...state, version: 'prompt-templates/1' })).toThrow(
-      'prompt miner state is prompt-templates/1, this miner is prompt-templates/5: rebuild it with `run --full`',
+      'prompt miner state is prompt-templates/1, this miner is prompt-templates/6: rebuild it with `run --full`',
     );
   });
 

@@ -27,9 +27,16 @@ const FUNCTION_WORDS = new Set(
   ).split(' '),
 );
 
-/** Whether a constant carries content: a word other than a function word. */
+/** A masked variable (`<CODE>`, `<NUM>),`): where rows vary, not what a scaffold says. */
+const MASKED = /^[^\w\s<>]*<(?:\*|[A-Z]{2,})>[^\w\s<>]*$/;
+
+/** Whether a constant carries content: a word other than a function word or a masked variable. */
 function isContent(token: string): boolean {
-  return /[A-Za-z0-9]/.test(token) && !FUNCTION_WORDS.has(token.toLowerCase().replace(/[^a-z]/g, ''));
+  return (
+    /[A-Za-z0-9]/.test(token) &&
+    !MASKED.test(token) &&
+    !FUNCTION_WORDS.has(token.toLowerCase().replace(/[^a-z]/g, ''))
+  );
 }
 
 /** What two sides share, as far as `belongsTogether` asks: the LCS before a template is built of it. */
@@ -46,6 +53,9 @@ export interface Overlap {
   readonly matchedContent: number;
   readonly leftContent: number;
   readonly rightContent: number;
+  /** Whether a side has a gap: it is a template, not a row, and its constants are scaffold. */
+  readonly leftIsTemplate: boolean;
+  readonly rightIsTemplate: boolean;
 }
 
 /** A row is a template without gaps: the same alignment merges a row into a template or two templates. */
@@ -78,6 +88,7 @@ interface NumberedConstants {
   readonly contentAt: Uint8Array;
   /** How many of the side's constants are content. */
   readonly contentCount: number;
+  readonly hasGap: boolean;
 }
 
 /**
@@ -109,6 +120,7 @@ function numberedConstants(items: readonly Item[]): NumberedConstants {
       leftIds,
       contentAt,
       contentCount: contentAt.reduce((sum, flag) => sum + flag, 0),
+      hasGap: leftAt.length < items.length,
     };
     numberedOf.set(items, numbered);
   }
@@ -279,9 +291,14 @@ function contentFlags(items: readonly Item[]): Uint8Array {
  * A right side's constants and content constants, counted once per side: a row is weighed against
  * every cluster of its partition.
  */
-const sideCountsOf = new WeakMap<readonly Item[], { readonly constants: number; readonly content: number }>();
+interface SideCounts {
+  readonly constants: number;
+  readonly content: number;
+}
 
-function sideCounts(items: readonly Item[]): { readonly constants: number; readonly content: number } {
+const sideCountsOf = new WeakMap<readonly Item[], SideCounts>();
+
+function sideCounts(items: readonly Item[]): SideCounts {
   let counts = sideCountsOf.get(items);
   if (counts === undefined) {
     const constants = items.reduce((count, item) => (item === null ? count : count + 1), 0);
@@ -306,6 +323,8 @@ export function overlap(left: readonly Item[], right: readonly Item[]): Overlap 
     matchedContent,
     leftContent: numbered.contentCount,
     rightContent: rightSide.content,
+    leftIsTemplate: numbered.hasGap,
+    rightIsTemplate: rightSide.constants < right.length,
   };
 }
 
@@ -366,10 +385,11 @@ function similarity(matched: number, left: number, right: number): number {
  */
 export function belongsTogether(alignment: Overlap): boolean {
   const { matched, leftConstants, rightConstants, matchedContent, leftContent, rightContent } = alignment;
-  const contentShared =
-    leftContent === 0 ||
-    rightContent === 0 ||
-    similarity(matchedContent, leftContent, rightContent) >= MIN_SIMILARITY;
+  const keepsScaffold = (constants: number, isTemplate: boolean) =>
+    !isTemplate || matched >= MIN_SIMILARITY * constants;
+  if (!keepsScaffold(leftConstants, alignment.leftIsTemplate)) return false;
+  if (!keepsScaffold(rightConstants, alignment.rightIsTemplate)) return false;
+  const contentShared = similarity(matchedContent, leftContent, rightContent) >= MIN_SIMILARITY;
   if (contentShared && similarity(matched, leftConstants, rightConstants) >= MIN_SIMILARITY) return true;
   const longSides = Math.min(alignment.leftConstants, alignment.rightConstants) >= LONG_SEQUENCE;
   return longSides && alignment.inRuns >= MIN_SHARED_IN_RUNS;

@@ -14,7 +14,7 @@ import {
 import { NEWLINE, SLOT } from './prompt-masking';
 
 /** A gap with at most this many distinct values is a switch (constant per template), not a slot. */
-export const MAX_SWITCH_VALUES = 3;
+export const MAX_SWITCH_VALUES = 2;
 /** Example history ids kept per template. */
 export const MAX_EXAMPLES = 5;
 /** Method names a template lists at most (`pattern_data.method_names`). */
