@@ -88,6 +88,22 @@ describe('promptTokens masks obvious variables', () => {
       'Fix this:\n# load the rows\n\nrows = load()\n// done\nThanks.',
       ['Fix', 'this:', '\n', '<CODE>', '\n', 'Thanks.'],
     ],
+    [
+      'an unfenced unified diff, up to a bullet list',
+      'Diff:\ndiff --git a/x.md b/x.md\nindex 1a2b3c4..5d6e7f8 100644\n--- a/x.md\n+++ b/x.md\n' +
+        '@@ -1,2 +1,2 @@\n-Old words\n+New words\n same line\n\n- Keep it short',
+      ['Diff:', '\n', '<CODE>', '\n', '-', 'Keep', 'it', 'short'],
+    ],
+    [
+      'fill-in-the-middle and chat control tokens written flush against code',
+      '<fim_prefix>def f(x):\n    y = x<fim_suffix>\n    return y<fim_middle>',
+      ['<fim_prefix>', '\n', '<CODE>', '\n', '<fim_suffix>', '\n', '<CODE>', '\n', '<fim_middle>'],
+    ],
+    [
+      'Llama chat markers',
+      '[INST]<<SYS>>\nBe brief.\n<</SYS>>\n\nHi there',
+      ['[INST]', '\n', '<<SYS>>', '\n', 'Be', 'brief.', '\n', '<</SYS>>', '\n', 'Hi', 'there'],
+    ],
     ['blank lines and spacing', '  Hello   world \n\n\nBye ', ['Hello', 'world', '\n', 'Bye']],
     [
       'an indented bullet list',
@@ -217,6 +233,17 @@ describe('grouping behaviours', () => {
         ...tenTimes((i) => `Suggest better names for the variables in this snippet:\n${code(i)}`),
       ],
       [10, 10, 10],
+    ],
+    [
+      'three templates in one cluster, two of them one word apart',
+      [
+        ...tenTimes(
+          (i) =>
+            `Write a ${i % 2 ? 'concise' : 'detailed'} commit message for the following diff:\n${code(i)}`,
+        ),
+        ...tenTimes((i) => `Write a commit message following the Conventional Commits spec.\n${code(i)}`),
+      ],
+      [5, 5, 10],
     ],
     [
       'two unrelated templates for the same method',

@@ -112,26 +112,41 @@ function isMaskedValue(value: string): boolean {
 export const MIN_OPTIONAL_WORDS = 4;
 
 /**
- * Whether a gap must be a slot: it is one already in some variant, it has more than
- * MAX_SWITCH_VALUES distinct values, one of its values is masked variables only (where one row has a
- * variable, its method name or a number, the words other rows have there vary with them: "a
- * middleware named <*>" and "named timed"), or some rows leave it empty while others fill it with
- * MIN_OPTIONAL_WORDS words or more, an optional passage ("Use a multi-stage build." in some rows
- * only). One word more or less, or one word for another, is a constant difference: another template.
+ * Whether a gap must be a slot: it is one already in some variant, one of its values is masked
+ * variables only (where one row has a variable, its method name or a number, the words other rows
+ * have there vary with them: "a middleware named <*>" and "named timed"), or, among the variants
+ * that agree on every other gap, it takes more than MAX_SWITCH_VALUES values or some rows leave it
+ * empty while others fill it with MIN_OPTIONAL_WORDS words or more, an optional passage ("Use a
+ * multi-stage build." in some rows only). One word more or less, or one word for another, is a
+ * constant difference: another template. Counting among agreeing variants keeps three templates
+ * apart that share a cluster ("Write a concise commit message for …", "… a detailed …", "Write a
+ * commit message following …"), while "use Python", "use Go", "use Rust" in one scaffold is a slot;
+ * past MAX_SWITCH_VALUES² values in all it is a slot whatever the other gaps hold (two gaps whose
+ * values go together, "from Python to Python").
  */
-function isSlotGap(distinct: ReadonlySet<string | null>): boolean {
-  if (distinct.has(null) || distinct.size > MAX_SWITCH_VALUES) return true;
-  const values = [...distinct] as string[];
-  const optional = distinct.has('') && values.some((value) => value.split(' ').length >= MIN_OPTIONAL_WORDS);
-  return optional || values.some(isMaskedValue);
+function isSlotGap(variants: readonly Variant[], gap: number): boolean {
+  const distinct = new Set(variants.map((variant) => variant.values[gap] ?? null));
+  if (distinct.has(null) || distinct.size > MAX_SWITCH_VALUES ** 2) return true;
+  if ([...distinct].some((value) => isMaskedValue(value as string))) return true;
+  const byContext = new Map<string, Set<string>>();
+  for (const variant of variants) {
+    const context = variant.values.map((value, index) => (index === gap ? '' : value)).join('\u0000');
+    const values = byContext.get(context) ?? new Set<string>();
+    values.add(variant.values[gap] as string);
+    byContext.set(context, values);
+  }
+  return [...byContext.values()].some(
+    (values) =>
+      values.size > MAX_SWITCH_VALUES ||
+      (values.has('') && [...values].some((value) => value.split(' ').length >= MIN_OPTIONAL_WORDS)),
+  );
 }
 
 /** Turns every gap that must be a slot (`isSlotGap`) into one. */
 function settleSlots(variants: Variant[], gaps: number): Variant[] {
   let settled = variants;
   for (let gap = 0; gap < gaps; gap += 1) {
-    const distinct = new Set(settled.map((variant) => variant.values[gap] ?? null));
-    if (isSlotGap(distinct)) {
+    if (isSlotGap(settled, gap)) {
       settled = settled.map((variant) => ({
         ...variant,
         values: variant.values.map((value, index) => (index === gap ? null : value)),

@@ -93,9 +93,18 @@ function statementsAhead(lines: readonly string[]): boolean[] {
   return ahead;
 }
 
+/** Where a pasted unified diff starts: `diff --git`, a `---` or `+++` file header, a hunk header. */
+const DIFF_START = /^(?:diff --git |--- \S|\+\+\+ \S|@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@)/;
+/**
+ * A line of a diff, once in one: a header, `index`, a hunk, an added, removed or context line. A
+ * bullet (`- item`) is none, so a list after the diff is no part of it.
+ */
+const DIFF_LINE = /^(?:[+@\\ ]|-(?! \S)|diff |index |new file|deleted file|similarity |rename )/;
+
 function maskCodeLines(lines: readonly string[]): string[] {
   const out: string[] = [];
   let inCode = false;
+  let inDiff = false;
   // Computed at the first comment met outside code: most prompts have none.
   let ahead: boolean[] | null = null;
   lines.forEach((line, index) => {
@@ -105,7 +114,9 @@ function maskCodeLines(lines: readonly string[]): string[] {
       if (!inCode) out.push(line);
       return;
     }
+    inDiff = DIFF_START.test(line) || (inDiff && DIFF_LINE.test(line));
     const isCode =
+      inDiff ||
       STATEMENT_LINE.test(line) ||
       (inCode && /^[ \t]/.test(line)) ||
       (COMMENT_LINE.test(line) && (inCode || (ahead ??= statementsAhead(lines))[index] === true));
@@ -150,10 +161,18 @@ function isCodeName(methodName: string): boolean {
   return methodName.length >= 3 && /[_\dA-Z]/.test(methodName.slice(1));
 }
 
+/**
+ * Control tokens of chat and fill-in-the-middle formats (`<|im_start|>`, `<fim_prefix>`, `[INST]`,
+ * `<<SYS>>`, `</s>`): scaffold, though written flush against the code or text they frame.
+ */
+const SPECIAL_TOKEN = /<\|[^|\s<>]+\|>|<fim_[a-z]+>|\[\/?INST\]|<<\/?SYS>>|<\/?s>/g;
+
 /** The masked token sequence of a prompt: whitespace-separated tokens, line breaks as tokens. */
 export function promptTokens(promptText: string, methodName = ''): string[] {
   // The scans are skipped where they cannot match: most prompts have neither a `\r` nor a fence.
   let text = promptText.includes('\r') ? promptText.replace(/\r\n?/g, '\n') : promptText;
+  // On lines of their own, so that code masking leaves them be.
+  if (/[<[]/.test(text)) text = text.replace(SPECIAL_TOKEN, '\n$&\n');
   if (text.includes('```') || text.includes('~~~')) text = text.replace(FENCED_BLOCK, '<CODE>');
   text = maskCodeLines(maskJsonBlocks(text.split('\n'))).join('\n');
   if (isCodeName(methodName)) text = text.replace(methodNamePattern(methodName), SLOT);
