@@ -361,6 +361,54 @@ describe('grouping behaviours', () => {
   });
 });
 
+describe('rows without a node type', () => {
+  test('are filed under the keyed template that generalises theirs', () => {
+    const languages = ['Python', 'Go', 'Rust', 'Java'];
+    const keyed = Array.from({ length: 12 }, (_, i) => ({
+      ...row(`Convert this curl command to ${languages[i % 4]}:\ncurl -X POST "${WORDS[i]}"`, i),
+      node_type: 'snippet',
+    }));
+    // Two keyless rows: too few for their own partition to see that the language is a slot.
+    const keyless = [0, 1].map((i) => ({
+      ...row(`Convert this curl command to ${languages[i]}:\ncurl -X POST "${WORDS[i + 5]}"`, 12 + i),
+      node_type: null,
+    }));
+    const quoted = Array.from({ length: 4 }, (_, i) => ({
+      ...row(`Rewrite this error message for users: "${WORDS[i]} failed"`, 14 + i),
+      node_type: 'string',
+    }));
+    // Keyless rows whose messages are not quoted: theirs is `<*>` where the keyed one has `<STR>`.
+    const unquoted = ['it broke', 'the disk is full', 'no network'].map((message, i) => ({
+      ...row(`Rewrite this error message for users: ${message}`, 18 + i),
+      node_type: null,
+    }));
+    const miner = new PromptTemplateMiner();
+    const rows = [...keyed, ...keyless, ...quoted, ...unquoted];
+    miner.learnBatch(rows);
+    const fingerprints = rows.map((each) => miner.match(each));
+    expect(new Set(fingerprints.slice(0, 14)).size).toBe(1);
+    expect(new Set(fingerprints.slice(14)).size).toBe(1);
+    expect(miner.templates().map(({ template, memberCount }) => [template, memberCount])).toEqual([
+      ['Convert this curl command to <*>\ncurl -X POST <STR>', 14],
+      ['Rewrite this error message for users: <STR>', 7],
+    ]);
+  });
+
+  test('keep a template of their own that no keyed template generalises', () => {
+    const rows = [
+      ...Array.from({ length: 4 }, (_, i) => ({
+        ...row(`Write unit tests for ${WORDS[i]}.`, i),
+        node_type: 'service',
+      })),
+      ...Array.from({ length: 4 }, (_, i) => ({
+        ...row(`Write integration tests for ${WORDS[i]}.`, 4 + i),
+        node_type: null,
+      })),
+    ];
+    expect(groupsOf(rows).map((group) => group.length)).toEqual([4, 4]);
+  });
+});
+
 describe('the miner state', () => {
   const rows = generateHistory({ seed: 11, rows: 600 });
 

@@ -27,14 +27,21 @@ const FUNCTION_WORDS = new Set(
   ).split(' '),
 );
 
-/** A masked variable (`<CODE>`, `<NUM>),`): where rows vary, not what a scaffold says. */
 const MASKED = /^[^\w\s<>]*<(?:\*|[A-Z]{2,})>[^\w\s<>]*$/;
+
+/**
+ * Whether a token is a masked variable (`<*>`, `<CODE>`, `<NUM>),`), punctuation around it aside:
+ * where rows vary, not what a scaffold says.
+ */
+export function isMaskedToken(token: string): boolean {
+  return MASKED.test(token);
+}
 
 /** Whether a constant carries content: a word other than a function word or a masked variable. */
 function isContent(token: string): boolean {
   return (
     /[A-Za-z0-9]/.test(token) &&
-    !MASKED.test(token) &&
+    !isMaskedToken(token) &&
     !FUNCTION_WORDS.has(token.toLowerCase().replace(/[^a-z]/g, ''))
   );
 }
@@ -393,6 +400,31 @@ export function belongsTogether(alignment: Overlap): boolean {
   if (contentShared && similarity(matched, leftConstants, rightConstants) >= MIN_SIMILARITY) return true;
   const longSides = Math.min(alignment.leftConstants, alignment.rightConstants) >= LONG_SEQUENCE;
   return longSides && alignment.inRuns >= MIN_SHARED_IN_RUNS;
+}
+
+/**
+ * Whether `general` is `specific` with some of its words made slots: every word constant of
+ * `general` is matched, whatever `specific` has beyond them sits where `general` has a gap, a typed
+ * mask of `general` left unmatched sits where `specific` has one (`<STR>` against `<*>`), and they
+ * share half of `specific`'s constants and a content word at least (a template of slots only
+ * generalises nothing).
+ */
+export function generalises(general: readonly Item[], specific: readonly Item[]): boolean {
+  const pairs = lcsPairs(general, specific);
+  if (numberedConstants(general).contentCount === 0) return false;
+  if (pairs.length < MIN_SIMILARITY * sideCounts(specific).constants) return false;
+  let generalAt = 0;
+  let specificAt = 0;
+  for (const [generalIndex, specificIndex] of [...pairs, [general.length, specific.length] as const]) {
+    const generalPart = general.slice(generalAt, generalIndex);
+    const specificPart = specific.slice(specificAt, specificIndex);
+    if (generalPart.some((item) => item !== null && !isMaskedToken(item))) return false;
+    if (specificPart.length > 0 && generalPart.length === 0) return false;
+    if (generalPart.some((item) => item !== null) && !specificPart.includes(null)) return false;
+    generalAt = generalIndex + 1;
+    specificAt = specificIndex + 1;
+  }
+  return true;
 }
 
 /** Counts matched pairs that lie in runs of at least RUN_LENGTH pairs adjacent on both sides. */

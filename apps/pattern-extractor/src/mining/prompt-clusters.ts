@@ -7,6 +7,7 @@ import {
   align,
   belongsTogether,
   type Item,
+  isMaskedToken,
   type Overlap,
   overlap,
   type Region,
@@ -100,12 +101,9 @@ function mergeVariants(variants: readonly Variant[]): Variant[] {
   return [...byKey.values()];
 }
 
-/** A token that is a masked variable (`<*>`, `<NUM>`…), punctuation around it aside (`<NUM>),`). */
-const MASKED_TOKEN = /^[^\w\s<>]*<(?:\*|[A-Z]{2,})>[^\w\s<>]*$/;
-
 /** Whether a gap value (tokens joined by spaces) is masked variables only: a value no constant holds. */
 function isMaskedValue(value: string): boolean {
-  return value.split(' ').every((token) => MASKED_TOKEN.test(token));
+  return value.split(' ').every((token) => isMaskedToken(token));
 }
 
 /** Words an optional passage holds at least: fewer, and its presence is a constant difference. */
@@ -186,7 +184,7 @@ function linesToNextGap(items: readonly Item[], from: number): number {
     const item = items[at];
     if (item === null) return newline ? at : -1;
     if (item === NEWLINE) newline = true;
-    else if (item === undefined || !MASKED_TOKEN.test(item)) return -1;
+    else if (item === undefined || !isMaskedToken(item)) return -1;
   }
   return -1;
 }

@@ -24,7 +24,7 @@
  * resumed from `exportState()` ends exactly where one uninterrupted run over the same rows would.
  */
 import { hash } from 'node:crypto';
-import type { Alignment } from './prompt-alignment';
+import { type Alignment, generalises, type Item, isMaskedToken } from './prompt-alignment';
 import {
   addMember,
   bestPlacement,
@@ -156,6 +156,8 @@ export class PromptTemplateMiner {
   private partitions: Partition[] = [];
   private readonly byKey = new Map<string, Partition>();
   private readonly shapes = new Map<Partition, PartitionShape>();
+  /** `keyedHomes()` since the miner last learned, or null until it is asked for again. */
+  private homes: Map<string, KeyedHome> | null = null;
 
   add(row: PromptRow): string {
     this.learn(row);
@@ -169,7 +171,7 @@ export class PromptTemplateMiner {
 
   /** The fingerprint `row` would get from the templates learned so far, without learning it. */
   match(row: PromptRow): string {
-    return this.matchTokens(row, rowTokens(row));
+    return this.homed(partitionKey(row), this.matchTokens(row, rowTokens(row)));
   }
 
   /**
@@ -232,6 +234,7 @@ export class PromptTemplateMiner {
         } else if (kept.variant === null) {
           match = mergedFingerprint(kept.alignment, kept.merged, fingerprint);
         } else match = variantFingerprint(kept.merged, kept.variant);
+        match = this.homed(partition.key, match);
         inPartition.set(key, match);
       }
       return match;
@@ -248,6 +251,7 @@ export class PromptTemplateMiner {
     tokens: readonly string[],
     tokensKey = tokens.join(' '),
   ): ShapeKeepingRow | null {
+    this.homes = null;
     const shape = this.shapeOf(partition);
     let remembered = shape.placements.get(tokensKey);
     if (remembered !== undefined && remembered.placement !== null && remembered.joined !== null) {
@@ -325,8 +329,10 @@ export class PromptTemplateMiner {
     for (const partition of this.partitions) {
       for (const cluster of partition.clusters) {
         for (const variant of cluster.variants) {
-          const template = renderTemplate(cluster.items, variant.values);
-          const fingerprint = templateFingerprint(template);
+          const own = renderTemplate(cluster.items, variant.values);
+          const home = partition.key === '' ? this.keyedHomes().get(templateFingerprint(own)) : undefined;
+          const template = home?.template ?? own;
+          const fingerprint = home?.fingerprint ?? templateFingerprint(own);
           const existing = byFingerprint.get(fingerprint);
           byFingerprint.set(fingerprint, {
             fingerprint,
@@ -361,7 +367,49 @@ export class PromptTemplateMiner {
     this.partitions = structuredClone(state.partitions);
     this.byKey.clear();
     this.shapes.clear();
+    this.homes = null;
     for (const partition of this.partitions) this.byKey.set(partition.key, partition);
+  }
+
+  /** The fingerprint a row of partition `key` is filed under: its keyless template's home, if any. */
+  private homed(key: string, fingerprint: string): string {
+    return key === '' ? (this.keyedHomes().get(fingerprint)?.fingerprint ?? fingerprint) : fingerprint;
+  }
+
+  /**
+   * Where the templates of rows without a node type belong, by their fingerprint: a template of a
+   * keyed partition that generalises one (`generalises`) is that template, learnt from more rows.
+   * Those rows are few and come from every template, so their partition often holds a template
+   * with a switch value or a typed mask where the keyed one already has a slot. The most specific
+   * such template wins, then the first.
+   */
+  private keyedHomes(): Map<string, KeyedHome> {
+    if (this.homes !== null) return this.homes;
+    const homes = new Map<string, KeyedHome>();
+    const keyless = this.byKey.get('');
+    if (keyless !== undefined) {
+      const keyed = this.partitions
+        .filter((partition) => partition !== keyless)
+        .flatMap((partition) => partition.clusters.flatMap(variantTemplates));
+      for (const own of keyless.clusters.flatMap(variantTemplates)) {
+        let best: (typeof keyed)[number] | undefined;
+        for (const candidate of keyed) {
+          if (best !== undefined && candidate.constants <= best.constants) continue;
+          if (candidate.template === own.template) continue;
+          // The other way round only for masks: a keyless `<*>` where a keyed template has `<STR>`.
+          const masksOnly = candidate.words === own.words && generalises(own.items, candidate.items);
+          if (masksOnly || generalises(candidate.items, own.items)) best = candidate;
+        }
+        if (best !== undefined) {
+          homes.set(templateFingerprint(own.template), {
+            fingerprint: templateFingerprint(best.template),
+            template: best.template,
+          });
+        }
+      }
+    }
+    this.homes = homes;
+    return homes;
   }
 
   private partitionFor(row: PromptRow): Partition {
@@ -444,6 +492,39 @@ function mergedFingerprint(
     candidate.values.every((value, gap) => value === null || value === rowValues[gap]),
   );
   return fingerprint(renderTemplate(merged.items, variant?.values ?? rowValues));
+}
+
+/** A keyed template that a keyless one belongs to (`keyedHomes`). */
+interface KeyedHome {
+  readonly fingerprint: string;
+  readonly template: string;
+}
+
+/** Each variant of a cluster as a template: its text, its items with the switch values written in. */
+function variantTemplates(
+  cluster: Cluster,
+): { template: string; items: Item[]; constants: number; words: number }[] {
+  return cluster.variants.map(({ values }) => {
+    const items: Item[] = [];
+    let gap = 0;
+    for (const item of cluster.items) {
+      if (item !== null) {
+        items.push(item);
+        continue;
+      }
+      const value = values[gap];
+      gap += 1;
+      if (value === null || value === undefined) items.push(null);
+      else if (value !== '') items.push(...value.split(' '));
+    }
+    const constants = items.filter((item) => item !== null);
+    return {
+      template: renderTemplate(cluster.items, values),
+      items,
+      constants: constants.length,
+      words: constants.filter((item) => !isMaskedToken(item)).length,
+    };
+  });
 }
 
 /** `templateFingerprint`, remembering what it hashed: a batch renders the same few templates again and again. */
