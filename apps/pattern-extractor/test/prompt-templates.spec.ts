@@ -235,6 +235,19 @@ describe('grouping behaviours', () => {
       [10, 10, 10],
     ],
     [
+      'two slots whose values go together',
+      tenTimes((i) => {
+        const [orm, language] = [
+          ['TypeORM', 'TypeScript'],
+          ['Prisma', 'TypeScript'],
+          ['GORM', 'Go'],
+          ['SQLAlchemy', 'Python'],
+        ][i % 4] as [string, string];
+        return `Convert the query into ${orm} code (${language}).\nUse the model ${WORDS[i]}.`;
+      }),
+      [10],
+    ],
+    [
       'three templates in one cluster, two of them one word apart',
       [
         ...tenTimes(

@@ -119,12 +119,12 @@ export const MIN_OPTIONAL_WORDS = 4;
  * constant difference: another template. Counting among agreeing variants keeps three templates
  * apart that share a cluster ("Write a concise commit message for …", "… a detailed …", "Write a
  * commit message following …"), while "use Python", "use Go", "use Rust" in one scaffold is a slot;
- * past MAX_SWITCH_VALUES² values in all it is a slot whatever the other gaps hold (two gaps whose
- * values go together, "from Python to Python").
+ * past MAX_SWITCH_VALUES + 1 values in all it is a slot whatever the other gaps hold (two gaps whose
+ * values go together, "into Prisma code (TypeScript)", "into GORM code (Go)").
  */
 function isSlotGap(variants: readonly Variant[], gap: number): boolean {
   const distinct = new Set(variants.map((variant) => variant.values[gap] ?? null));
-  if (distinct.has(null) || distinct.size > MAX_SWITCH_VALUES ** 2) return true;
+  if (distinct.has(null) || distinct.size > MAX_SWITCH_VALUES + 1) return true;
   if ([...distinct].some((value) => isMaskedValue(value as string))) return true;
   const byContext = new Map<string, Set<string>>();
   for (const variant of variants) {
