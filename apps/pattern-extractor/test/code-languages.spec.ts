@@ -745,6 +745,124 @@ describe('other languages: renames, literals, comments and layout collide', () =
   });
 });
 
+/** A loop label in each language that has one, left by a jump that names it. */
+const LABELLED_LOOPS: [string, string, string][] = [
+  [
+    'Java',
+    'java',
+    'class A { boolean f(int[][] g, int t) { outer: for (int[] r : g) { for (int v : r) { if (v == t) break outer; } } return false; } }',
+  ],
+  [
+    'JavaScript',
+    'javascript',
+    'function f(g, t) { outer: for (const r of g) { for (const v of r) { if (v === t) continue outer; } } }',
+  ],
+  [
+    'Kotlin',
+    'kotlin',
+    'fun f(g: List<List<Int>>, t: Int): Boolean {\n    outer@ for (r in g) {\n        for (v in r) { if (v == t) break@outer }\n    }\n    return false\n}\n',
+  ],
+  [
+    'Rust',
+    'rust',
+    "fn f(g: &[Vec<i32>], t: i32) -> bool {\n    'outer: for r in g {\n        for v in r { if *v == t { break 'outer; } }\n    }\n    false\n}\n",
+  ],
+  [
+    'Swift',
+    'swift',
+    'func f(_ g: [[Int]], _ t: Int) -> Bool {\n    outer: for r in g {\n        for v in r { if v == t { break outer } }\n    }\n    return false\n}\n',
+  ],
+  [
+    'C#',
+    'csharp',
+    'class A { bool F(int[][] g, int t) { foreach (var r in g) { foreach (var v in r) { if (v == t) goto done; } } done: return false; } }',
+  ],
+];
+
+describe('declarations that only some languages have', () => {
+  test.each(LABELLED_LOOPS)('%s: a renamed loop label', (_name, language, code) => {
+    const labels: Record<string, string> = code.includes("'outer")
+      ? { "'outer": "'scan" }
+      : { outer: 'scan', done: 'found' };
+    const right = Object.entries(labels).reduce<string>(
+      (text, [from, to]) => text.split(from).join(to),
+      code,
+    );
+    expect(fingerprintCode(right, language).normalized).toBe(fingerprintCode(code, language).normalized);
+  });
+
+  test.each([
+    [
+      'C++: a renamed template type parameter',
+      'cpp',
+      'template <typename T, typename U>\nT convert(const U& value) {\n  return static_cast<T>(value);\n}\n',
+      { T: 'Out', U: 'In', value: 'input', convert: 'cast' },
+    ],
+    [
+      'Kotlin: a generic function, its type parameter before its name',
+      'kotlin',
+      'suspend fun <T> retry(times: Int, block: suspend () -> T): T {\n    repeat(times - 1) { try { return block() } catch (e: Exception) { delay(100) } }\n    return block()\n}\n',
+      { T: 'R', retry: 'withRetries', times: 'attempts', block: 'action', e: 'err' },
+    ],
+    [
+      'Kotlin: a parameter after one whose type closes two generics at once',
+      'kotlin',
+      'fun matches(grid: List<List<Int>>, target: Int): Int = grid.sumOf { row -> row.count { it == target } }\n',
+      { matches: 'hits', grid: 'rows', target: 'wanted', row: 'line' },
+    ],
+    [
+      'TypeScript: an interface’s method signatures and their callers',
+      'typescript',
+      'interface Store {\n  get(key: string): Promise<string | null>;\n  set(key: string, value: string): Promise<void>;\n}\nexport class Cache {\n  constructor(private readonly store: Store) {}\n  read(key: string) {\n    return this.store.get(key);\n  }\n}\n',
+      {
+        Store: 'KeyValue',
+        get: 'fetch',
+        set: 'save',
+        key: 'id',
+        value: 'data',
+        Cache: 'Memo',
+        store: 'backend',
+        read: 'load',
+      },
+    ],
+    [
+      'GitHub Actions: a renamed matrix dimension',
+      'yaml',
+      'jobs:\n  test:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        runtime: [18, 20]\n        include:\n          - runtime: 22\n    steps:\n      - uses: actions/setup-node@v4\n        with:\n          node-version: ${{ matrix.runtime }}\n',
+      { runtime: 'version' },
+    ],
+    [
+      'R: a column that mutate creates, then filters on',
+      'r',
+      'library(dplyr)\nresult <- orders %>%\n  mutate(total = price * qty) %>%\n  filter(total > 100)\n',
+      { total: 'amount', result: 'big' },
+    ],
+  ])('%s', (_name, language, left, renames) => {
+    const right = renamed(left, renames);
+    expect(right).not.toBe(left);
+    expect(fingerprintCode(right, language).normalized).toBe(fingerprintCode(left, language).normalized);
+  });
+
+  test('a matrix’s include list and a column read from the input keep their names', () => {
+    const matrix = (setting: string) =>
+      `jobs:\n  test:\n    strategy:\n      matrix:\n        node: [18, 20]\n        ${setting}:\n          - node: 22\n`;
+    expect(fingerprintCode(matrix('exclude'), 'yaml').fingerprint).not.toBe(
+      fingerprintCode(matrix('include'), 'yaml').fingerprint,
+    );
+    const mutate = (input: string) => `library(dplyr)\nx <- orders %>% mutate(total = ${input} * 2)\n`;
+    expect(fingerprintCode(mutate('qty'), 'r').fingerprint).not.toBe(
+      fingerprintCode(mutate('price'), 'r').fingerprint,
+    );
+  });
+
+  test('R: the package a script loads is part of its structure', () => {
+    const script = (library: string) => `library(${library})\nx <- read_csv("a.csv")\n`;
+    expect(fingerprintCode(script('readr'), 'r').fingerprint).not.toBe(
+      fingerprintCode(script('vroom'), 'r').fingerprint,
+    );
+  });
+});
+
 test('C fenced as C++ is the same implementation as C told by its headers', () => {
   const fenced = fingerprintCode(`\`\`\`cpp\n${C}\`\`\``);
   const bare = fingerprintCode(C);

@@ -150,6 +150,12 @@ function declareFields(tokens: readonly Token[], { names, members }: Bindings): 
     if (inBody && (typeAnnotationFollows(tokens, at + 1) || (pythonStatement && next?.text === '='))) {
       names.add(token.text);
       members.add(token.text);
+    } else if (inBody && isMethodSignature(tokens, at)) {
+      names.add(token.text);
+      members.add(token.text);
+      const generics = typeParameters(tokens, at + 1);
+      for (const name of generics.names) names.add(name);
+      declaredInGroup(tokens, generics.end, { names, members });
     } else if (
       pythonStatement &&
       next?.text === ':' &&
@@ -158,6 +164,30 @@ function declareFields(tokens: readonly Token[], { names, members }: Bindings): 
       names.add(token.text);
     }
   });
+}
+
+/**
+ * Whether the name at `at` in a TypeScript class or interface body declares a method without a body:
+ * `get(key: string): Promise<string>;` in an interface, `abstract load(): void;` in a class.
+ */
+function isMethodSignature(tokens: readonly Token[], at: number): boolean {
+  const token = tokens[at] as Token;
+  const previous = tokens[at - 1];
+  const startsMember =
+    previous === undefined ||
+    previous.line !== token.line ||
+    [';', '{', '}', 'abstract', 'async'].includes(previous.text) ||
+    MEMBER_MODIFIERS.has(previous.text);
+  const group = typeParameters(tokens, at + 1).end;
+  if (!startsMember || tokens[group]?.text !== '(') return false;
+  const close = matchingClose(tokens, group);
+  const after = tokens[returnTypeEnd(tokens, close + 1)];
+  // A Python call in a class body ends at a newline token; a signature at `;`, `}` or a new line.
+  return (
+    after === undefined ||
+    [';', '}', ','].includes(after.text) ||
+    (after.kind !== 'newline' && after.line !== (tokens[close] as Token).line)
+  );
 }
 
 /** The names `tokens` bind, and which of them are members. */
@@ -209,6 +239,12 @@ export function boundNames(tokens: readonly Token[], keywords: ReadonlySet<strin
       case 'catch':
         if (next?.kind === 'name') bound.add(next.text);
         if (next?.text === '(' && tokens[at + 2]?.kind === 'name') bound.add((tokens[at + 2] as Token).text);
+        return;
+      case 'break':
+      case 'continue':
+        // A loop label: `break outer`.
+        if (next?.kind === 'name' && next.line === token.line && !keywords.has(next.text))
+          bound.add(next.text);
         return;
       case 'for':
       case 'lambda':

@@ -34,6 +34,8 @@ const TYPE_KEYWORDS = new Set([
   'typedef',
   'mixin',
 ]);
+/** Jumps that may name a label: the label is the code's own. */
+const LABEL_JUMPS = new Set(['break', 'continue', 'goto']);
 /** Keywords before a variable's name. */
 const VARIABLE_KEYWORDS = new Set(['let', 'var', 'val', 'const', 'static']);
 /** What may stand between a variable keyword and its name. */
@@ -120,6 +122,7 @@ function groupParts(tokens: readonly Token[], open: number): [number, number][] 
     const text = (tokens[at] as Token).text;
     if (OPENERS.has(text) || text === '<') depth += 1;
     else if (CLOSERS.has(text) || text === '>') depth -= 1;
+    else if (text === '>>') depth -= 2;
     else if (text === ',' && depth <= 0) {
       parts.push([start, at]);
       start = at + 1;
@@ -288,6 +291,8 @@ function declareFunction(context: Context, at: number, member: boolean): void {
     index = matchingClose(tokens, index) + 1;
     method = true;
   }
+  // Kotlin's type parameters come before the name: `fun <T> retry(…)`.
+  if (language === 'kotlin') index = genericsEnd(tokens, index, language);
   // Kotlin's extension functions, `fun String.slug()`: the name is the last before the parameters.
   while (isName(tokens[index]) && tokens[index + 1]?.text === '.' && isName(tokens[index + 2])) index += 2;
   if (isName(tokens[index])) {
@@ -471,6 +476,17 @@ export function braceBindings(
     if (word === 'catch' && next?.text === '(') {
       // `catch (e: Exception)`, `catch (IOException e)`.
       declareParameters(context, at + 1);
+      return;
+    }
+    if (LABEL_JUMPS.has(word) && next?.line === token.line) {
+      // A loop label, named where a jump leaves it: `break outer`, `goto done`, Kotlin's `break@outer`.
+      const label = next.text === '@' && language === 'kotlin' ? tokens[at + 2] : next;
+      if (isName(label) && !context.keywords.has(label.text)) bind(context, label.text, false);
+      return;
+    }
+    if (word === 'typename' && (previous?.text === '<' || previous?.text === ',') && isName(next)) {
+      // A C++ template's type parameter: `template <typename T, typename U>`.
+      bind(context, next.text, false);
       return;
     }
     if (word === 'define' && previous?.text === '#' && isName(next)) {

@@ -114,20 +114,36 @@ function withoutComment(line: string): string {
 /** Top-level keys whose children the file names itself: compose services, workflow jobs… */
 const NAMING_KEYS = new Set(['services', 'jobs', 'volumes', 'networks', 'secrets', 'configs']);
 
+/** Keys under a workflow's `matrix:` that are settings of the matrix, not its own dimensions. */
+const MATRIX_SETTINGS = new Set(['include', 'exclude']);
+
 /**
  * The names a YAML file gives its own entries: the keys right under a top-level `NAMING_KEYS` key
- * (`services:\n  api:`), which other entries refer to (`depends_on: [db]`, `needs: test`).
+ * (`services:\n  api:`), which other entries refer to (`depends_on: [db]`, `needs: test`), and a
+ * workflow matrix's dimensions (`matrix:\n  node: [18, 20]`, used as `matrix.node`).
  */
 function yamlOwnNames(code: string): Set<string> {
   const own = new Set<string>();
   let owner = false;
   let childWidth = -1;
+  let matrixWidth = -1;
+  let dimensionWidth = -1;
   for (const raw of code.split('\n')) {
     const content = withoutComment(raw.trim());
     if (content === '' || content.startsWith('-')) continue;
     const width = raw.length - raw.trimStart().length;
-    const key = YAML_KEY.exec(content)?.[1]?.replace(/^["']|["']$/g, '');
+    const match = YAML_KEY.exec(content);
+    const key = match?.[1]?.replace(/^["']|["']$/g, '');
     if (key === undefined) continue;
+    if (width <= matrixWidth) matrixWidth = -1;
+    else if (matrixWidth >= 0) {
+      if (dimensionWidth < 0) dimensionWidth = width;
+      if (width === dimensionWidth && !MATRIX_SETTINGS.has(key)) own.add(key);
+    }
+    if (key === 'matrix' && (match?.[2] ?? '') === '') {
+      matrixWidth = width;
+      dimensionWidth = -1;
+    }
     if (width === 0) {
       owner = NAMING_KEYS.has(key);
       childWidth = -1;

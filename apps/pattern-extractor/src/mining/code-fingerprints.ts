@@ -58,7 +58,7 @@ import {
 export { type CodeLanguage, detectLanguage } from './code-languages';
 
 /** Bump when a change to the algorithm changes fingerprints. */
-export const ALGORITHM_VERSION = 'code-fingerprints/7';
+export const ALGORITHM_VERSION = 'code-fingerprints/8';
 
 /** A Markdown fence line: three or more backticks or tildes, then an optional info string. */
 const FENCE_LINE = /^[ \t]*(`{3,}|~{3,})[ \t]*([\w+#.-]*)[^`\n]*$/;

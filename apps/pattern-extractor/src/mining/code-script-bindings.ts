@@ -56,6 +56,8 @@ const FUNCTION_WORDS = new Set(['def', 'defp', 'defmacro', 'defmacrop', 'functio
 const TYPE_WORDS = new Set(['class', 'module', 'defmodule', 'defprotocol']);
 /** Calls whose symbol arguments name members: `attr_reader :name`, `defstruct [:name]`. */
 const MEMBER_DECLARATIONS = new Set(['attr_accessor', 'attr_reader', 'attr_writer', 'defstruct']);
+/** dplyr verbs whose named arguments create the data frame's columns: `mutate(total = price * qty)`. */
+const COLUMN_VERBS = new Set(['mutate', 'transmute', 'summarise', 'summarize', 'reframe']);
 /** RSpec's `let(:user) { … }`: the symbol names a value the examples use bare. */
 const LET_WORDS = new Set(['let', 'let!', 'subject']);
 /** Elixir's module attributes that are the language's own (`@doc`, `@spec`), not the module's. */
@@ -115,7 +117,7 @@ function scriptImport(
         : { line: `require "${path}"`, own: [], local: false };
     case 'r':
       return {
-        line: `library(${/\((?:library|require)?\(?["']?([\w.]+)/.exec(text.replace(/\s/g, ''))?.[1] ?? ''})`,
+        line: `library(${/\((?:library|require)?\(?["']?([\w.]+)/.exec(statement.replace(/\s/g, ''))?.[1] ?? ''})`,
         own: [],
         local: false,
       };
@@ -347,6 +349,13 @@ export function scriptBindings(tokens: readonly Token[], language: ScriptLanguag
         const symbol = isName(part) && (tokens[index - 1]?.text === ':' || tokens[index + 1]?.text === ':');
         if (symbol) bind(context, part.text, MEMBER_DECLARATIONS.has(word));
         if (LET_WORDS.has(word) && part.text === ')') break;
+      }
+      return;
+    }
+    if (COLUMN_VERBS.has(word) && language === 'r' && next?.text === '(') {
+      for (const [start] of parts(tokens, at + 2, matchingClose(tokens, at + 1))) {
+        const column = tokens[start];
+        if (isName(column) && tokens[start + 1]?.text === '=') bind(context, column.text);
       }
       return;
     }
