@@ -104,6 +104,42 @@ describe('promptTokens masks obvious variables', () => {
       '[INST]<<SYS>>\nBe brief.\n<</SYS>>\n\nHi there',
       ['[INST]', '\n', '<<SYS>>', '\n', 'Be', 'brief.', '\n', '<</SYS>>', '\n', 'Hi', 'there'],
     ],
+    [
+      'CodeLlama fill-in-the-middle markers',
+      '<PRE> def f(x):\n    y = x <SUF>    return y <MID>',
+      ['<PRE>', '\n', '<CODE>', '\n', '<SUF>', '\n', '<CODE>', '\n', '<MID>'],
+    ],
+    [
+      'DeepSeek fill-in-the-middle markers, full-width bars and all',
+      '<｜fim▁begin｜>def f(x):\n<｜fim▁hole｜>\n    return y<｜fim▁end｜>',
+      ['<｜fim▁begin｜>', '\n', '<CODE>', '\n', '<｜fim▁hole｜>', '\n', '<CODE>', '\n', '<｜fim▁end｜>'],
+    ],
+    [
+      'a Python traceback, its code lines and its exception',
+      'Explain this error:\nTraceback (most recent call last):\n  File "/app/x.py", line 12, in run\n' +
+        "    total = load()\nKeyError: 'id'\nThanks.",
+      ['Explain', 'this', 'error:', '\n', '<CODE>', '\n', 'Thanks.'],
+    ],
+    [
+      'a JavaScript error and its stack frames',
+      'Fix this:\nTypeError: x is not a function\n    at run (/app/a.js:3:5)\n    at main (/app/b.js:9:1)\nPlease.',
+      ['Fix', 'this:', '\n', '<CODE>', '\n', 'Please.'],
+    ],
+    [
+      'a Go panic and its goroutine dump',
+      'panic: runtime error: index out of range\n\ngoroutine 7 [running]:\nmain.run(0x1)\n\t/app/main.go:9 +0x1d\nExplain it.',
+      ['<CODE>', '\n', 'Explain', 'it.'],
+    ],
+    [
+      'compiler and linter diagnostics',
+      'Errors:\nsrc/a.ts(3,5): error TS2322: Type x.\n  12:7  error  Unexpected console  no-console\n✖ 1 problem\nFix them.',
+      ['Errors:', '\n', '<CODE>', '\n', 'Fix', 'them.'],
+    ],
+    [
+      'timestamped and levelled log lines',
+      'Logs:\n2026-01-02T10:00:01Z INFO started\n[ERROR] boom\nWhy?',
+      ['Logs:', '\n', '<CODE>', '\n', 'Why?'],
+    ],
     ['blank lines and spacing', '  Hello   world \n\n\nBye ', ['Hello', 'world', '\n', 'Bye']],
     [
       'an indented bullet list',

@@ -1,6 +1,7 @@
 /**
- * Masking for the prompt-template miner (`prompt-templates.ts`): pasted code, multi-line JSON and the
- * row's own method name become single tokens before alignment, then the shared variable masks apply.
+ * Masking for the prompt-template miner (`prompt-templates.ts`): pasted code and program output,
+ * multi-line JSON and the row's own method name become single tokens before alignment, then the shared
+ * variable masks apply.
  */
 import { maskVariables } from './masking';
 
@@ -93,6 +94,29 @@ function statementsAhead(lines: readonly string[]): boolean[] {
   return ahead;
 }
 
+/**
+ * A line of program output pasted into a prompt: a stack frame or trace header (JavaScript, Java,
+ * .NET, Python, Go), an exception line, a compiler or linter diagnostic (`file(3,5): error TS…`,
+ * `file:3:5: error`, ESLint's `3:5  error`), a test runner's report (Jest, pytest), a timestamped
+ * or levelled log line, a query plan line. Like code, a run of them is one slot however long.
+ */
+const OUTPUT_LINE = new RegExp(
+  [
+    String.raw`^\s+at \S`,
+    String.raw`^\s*File "[^"]+", line \d+`,
+    String.raw`^Traceback \(most recent call last\):`,
+    String.raw`^(?:[\w$]+\.)*[\w$]*(?:Error|Exception|Fault)\b:\s`,
+    String.raw`^(?:Exception in thread |Caused by: |panic: |goroutine \d+ \[|\[signal )`,
+    String.raw`^\S+\(\d+,\d+\): (?:error|warning)\b`,
+    String.raw`^\S+?:\d+(?::\d+)?: (?:error|warning|note|fatal error|\w*Error|\w*Exception)\b`,
+    String.raw`^\s*\d+:\d+\s+(?:error|warning)\s`,
+    String.raw`^(?:✖ \d+ problems?|Tests:\s+\d|(?:PASS|FAIL) \S|\s*● |E {2,}\S|> {2,}\S|={3,}|_{5,} )`,
+    String.raw`^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d`,
+    String.raw`^\[?(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL)\]?[\s:]`,
+    String.raw`\(cost=\d|^\s*(?:Planning|Execution) Time: `,
+  ].join('|'),
+);
+
 /** Where a pasted unified diff starts: `diff --git`, a `---` or `+++` file header, a hunk header. */
 const DIFF_START = /^(?:diff --git |--- \S|\+\+\+ \S|@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@)/;
 /**
@@ -118,6 +142,7 @@ function maskCodeLines(lines: readonly string[]): string[] {
     const isCode =
       inDiff ||
       STATEMENT_LINE.test(line) ||
+      OUTPUT_LINE.test(line) ||
       (inCode && /^[ \t]/.test(line)) ||
       (COMMENT_LINE.test(line) && (inCode || (ahead ??= statementsAhead(lines))[index] === true));
     if (!isCode) {
@@ -165,7 +190,8 @@ function isCodeName(methodName: string): boolean {
  * Control tokens of chat and fill-in-the-middle formats (`<|im_start|>`, `<fim_prefix>`, `[INST]`,
  * `<<SYS>>`, `</s>`): scaffold, though written flush against the code or text they frame.
  */
-const SPECIAL_TOKEN = /<\|[^|\s<>]+\|>|<fim_[a-z]+>|\[\/?INST\]|<<\/?SYS>>|<\/?s>/g;
+const SPECIAL_TOKEN =
+  /<[|｜][^|｜\s<>]+[|｜]>|<fim_[a-z]+>|<(?:PRE|SUF|MID|EOT)>|\[\/?INST\]|<<\/?SYS>>|<\/?s>/g;
 
 /** The masked token sequence of a prompt: whitespace-separated tokens, line breaks as tokens. */
 export function promptTokens(promptText: string, methodName = ''): string[] {
