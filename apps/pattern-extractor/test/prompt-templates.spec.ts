@@ -324,6 +324,45 @@ describe('grouping behaviours', () => {
     expect(groupsOf(prompts).map((group) => group.length)).toEqual([14, 26]);
   });
 
+  test('a gap that becomes a slot makes one checked before it a slot too, in the templates kept', () => {
+    const languages = ['TypeScript', 'Python', 'Go'];
+    const frameworks = ['Koa', 'Express', 'FastAPI', 'Gin', 'Flask', 'Fastify', 'Echo', 'Django'];
+    const miner = new PromptTemplateMiner();
+    miner.learnBatch(
+      Array.from({ length: 12 }, (_, i) =>
+        row(
+          `Service name: ${WORDS[(i * 3) % 10]}-svc\nLanguage: ${languages[i % 3]}\n` +
+            `Framework: ${frameworks[(i * 5) % 8]}\nTask: build the service.`,
+          i,
+        ),
+      ),
+    );
+    // Three languages among rows agreeing on the other gaps, once those are slots: a slot.
+    expect(miner.templates().map(({ template, memberCount }) => [template, memberCount])).toEqual([
+      ['Service name: <*>\nLanguage: <*>\nFramework: <*>\nTask: build the service.', 12],
+    ]);
+  });
+
+  test('a short scaffold proven on rows takes in long free text, and the clusters such rows started', () => {
+    const request = (i: number) =>
+      `Can you write code so that the ${WORDS[i]} job must archive ${WORDS[(i + 3) % 10]} records ` +
+      'while respecting tenant isolation and audit rules';
+    const prompt = (instruction: string) => `### Instruction:\n${instruction}\n\n### Response:`;
+    // Two long requests first: alike enough to start a cluster of their own before the scaffold shows.
+    const prompts = [
+      prompt(request(1)),
+      prompt(request(2)),
+      ...Array.from({ length: 8 }, (_, i) => prompt(sentence(i, 4 + (i % 3)))),
+      prompt(request(5)),
+    ];
+    const miner = new PromptTemplateMiner();
+    miner.learnBatch(prompts.map((text, i) => row(text, i)));
+    expect(miner.templates().map(({ template, memberCount }) => [template, memberCount])).toEqual([
+      ['### Instruction:\n<*>\n### Response:', 11],
+    ]);
+    expect(groupsOf(prompts).map((group) => group.length)).toEqual([11]);
+  });
+
   test('a short template sharing a few words with a long one leaves the long one whole', () => {
     const review = (i: number) =>
       `## Context\n${sentence(i, 3 + (i % 4))}\n## Code\n${code(i)}\n## Task\nReview the code above and list concrete problems.\n## Constraints\n- Limit the answer to ${i + 3} bullet points.`;
@@ -443,6 +482,60 @@ describe('rows without a node type', () => {
     ]);
   });
 
+  test('a row whose value is new to its keyless template is filed under the keyed one', () => {
+    const prompt = (word: string) =>
+      `Add JSDoc comments to every exported function of the ${word} module. Do not change any behavior.`;
+    const keyed = Array.from({ length: 6 }, (_, i) => ({
+      ...row(prompt(WORDS[i] as string), i),
+      node_type: 'docs',
+    }));
+    const miner = new PromptTemplateMiner();
+    miner.learnBatch([...keyed, { ...row(prompt('golf'), 6), node_type: null }]);
+    const home = miner.match(keyed[0] as PromptRow);
+    // Learnt and not: two values of the keyless partition's own would make two templates there.
+    expect(miner.match({ ...row(prompt('golf'), 6), node_type: null })).toBe(home);
+    expect(miner.match({ ...row(prompt('hotel'), 7), node_type: null })).toBe(home);
+  });
+
+  test('a keyless row of long free text is filed under a short keyed scaffold proven on rows', () => {
+    const prompt = (instruction: string) => `### Instruction:\n${instruction}\n\n### Response:`;
+    const keyed = Array.from({ length: 8 }, (_, i) => ({
+      ...row(prompt(sentence(i, 4 + (i % 3))), i),
+      node_type: 'chat',
+    }));
+    const keyless = { ...row(prompt(sentence(9, 30)), 8), node_type: null };
+    expect(new Set(groupsOf([...keyed, keyless]).map((group) => group.length))).toEqual(new Set([9]));
+  });
+
+  test('rows of templates sharing a long preamble go each to the keyed template that generalises them', () => {
+    const preamble =
+      'You are a senior backend engineer. You write production quality code that follows our conventions:\n' +
+      '- Use dependency injection everywhere.\n- Validate all inputs and throw typed errors.\n' +
+      '- Prefer small pure functions.\n';
+    const router = (word: string) =>
+      `${preamble}Task: generate the HTTP router for the ${word} resource with pagination.\nReturn only code.`;
+    const repository = (word: string) =>
+      `${preamble}Task: implement a caching repository that stores ${word} entities in Redis.\nReturn only code.`;
+    const keyed = (render: (word: string) => string, node: string, from: number) =>
+      Array.from({ length: 6 }, (_, i) => ({
+        ...row(render(WORDS[i] as string), from + i),
+        node_type: node,
+      }));
+    // Four keyless rows, two of each: their partition merges them into `Task: <*>`.
+    const keyless = [router('golf'), repository('golf'), router('hotel'), repository('india')].map(
+      (text, i) => ({ ...row(text, 12 + i), node_type: null }),
+    );
+    const groups = groupsOf([
+      ...keyed(router, 'router', 0),
+      ...keyed(repository, 'repository', 6),
+      ...keyless,
+    ]);
+    expect(groups).toEqual([
+      [0, 1, 2, 3, 4, 5, 12, 14],
+      [6, 7, 8, 9, 10, 11, 13, 15],
+    ]);
+  });
+
   test('keep a template of their own that no keyed template generalises', () => {
     const rows = [
       ...Array.from({ length: 4 }, (_, i) => ({
@@ -483,7 +576,7 @@ describe('the miner state', () => {
   test('a state saved by another version of the miner is refused, with the way out', () => {
     const state = new PromptTemplateMiner().exportState();
     expect(() => new PromptTemplateMiner().importState({ ...state, version: 'prompt-templates/1' })).toThrow(
-      'prompt miner state is prompt-templates/1, this miner is prompt-templates/6: rebuild it with `run --full`',
+      'prompt miner state is prompt-templates/1, this miner is prompt-templates/7: rebuild it with `run --full`',
     );
   });
 

@@ -63,6 +63,12 @@ export interface Overlap {
   /** Whether a side has a gap: it is a template, not a row, and its constants are scaffold. */
   readonly leftIsTemplate: boolean;
   readonly rightIsTemplate: boolean;
+  /**
+   * Whether a side is a template that covers the other: all its constants are matched, and
+   * whatever the other side has beyond them sits where it has a gap.
+   */
+  readonly leftCovers: boolean;
+  readonly rightCovers: boolean;
 }
 
 /** A row is a template without gaps: the same alignment merges a row into a template or two templates. */
@@ -315,12 +321,36 @@ function sideCounts(items: readonly Item[]): SideCounts {
   return counts;
 }
 
+/**
+ * Whether `general`, all of whose constants `pairs` match, has a gap wherever `specific` has
+ * something beyond them (`pairs` are (general, specific) index pairs).
+ */
+function gapsCover(
+  general: readonly Item[],
+  specific: readonly Item[],
+  pairs: readonly (readonly [number, number])[],
+  generalFirst: boolean,
+): boolean {
+  let generalAt = 0;
+  let specificAt = 0;
+  for (let index = 0; index <= pairs.length; index += 1) {
+    const pair = pairs[index];
+    const generalIndex = pair === undefined ? general.length : generalFirst ? pair[0] : pair[1];
+    const specificIndex = pair === undefined ? specific.length : generalFirst ? pair[1] : pair[0];
+    if (specificIndex > specificAt && generalIndex === generalAt) return false;
+    generalAt = generalIndex + 1;
+    specificAt = specificIndex + 1;
+  }
+  return true;
+}
+
 export function overlap(left: readonly Item[], right: readonly Item[]): Overlap {
   const pairs = lcsPairs(left, right);
   const numbered = numberedConstants(left);
   const rightSide = sideCounts(right);
   let matchedContent = 0;
   for (const [at] of pairs) matchedContent += numbered.contentAt[at] as number;
+  const rightIsTemplate = rightSide.constants < right.length;
   return {
     pairs,
     matched: pairs.length,
@@ -331,7 +361,11 @@ export function overlap(left: readonly Item[], right: readonly Item[]): Overlap 
     leftContent: numbered.contentCount,
     rightContent: rightSide.content,
     leftIsTemplate: numbered.hasGap,
-    rightIsTemplate: rightSide.constants < right.length,
+    rightIsTemplate,
+    leftCovers:
+      numbered.hasGap && pairs.length === numbered.leftAt.length && gapsCover(left, right, pairs, true),
+    rightCovers:
+      rightIsTemplate && pairs.length === rightSide.constants && gapsCover(right, left, pairs, false),
   };
 }
 
@@ -406,13 +440,13 @@ export function belongsTogether(alignment: Overlap): boolean {
  * Whether `general` is `specific` with some of its words made slots: every word constant of
  * `general` is matched, whatever `specific` has beyond them sits where `general` has a gap, a typed
  * mask of `general` left unmatched sits where `specific` has one (`<STR>` against `<*>`), and they
- * share half of `specific`'s constants and a content word at least (a template of slots only
- * generalises nothing).
+ * share a content word at least (a template of slots only generalises nothing) and, unless `general`
+ * is `proven` on rows (see `covers` in `prompt-clusters.ts`), half of `specific`'s constants.
  */
-export function generalises(general: readonly Item[], specific: readonly Item[]): boolean {
+export function generalises(general: readonly Item[], specific: readonly Item[], proven = false): boolean {
   const pairs = lcsPairs(general, specific);
   if (numberedConstants(general).contentCount === 0) return false;
-  if (pairs.length < MIN_SIMILARITY * sideCounts(specific).constants) return false;
+  if (!proven && pairs.length < MIN_SIMILARITY * sideCounts(specific).constants) return false;
   let generalAt = 0;
   let specificAt = 0;
   for (const [generalIndex, specificIndex] of [...pairs, [general.length, specific.length] as const]) {

@@ -140,15 +140,21 @@ function isSlotGap(variants: readonly Variant[], gap: number): boolean {
   );
 }
 
-/** Turns every gap that must be a slot (`isSlotGap`) into one. */
+/**
+ * Turns every gap that must be a slot (`isSlotGap`) into one, until none is left: a gap that becomes
+ * a slot leaves the variants agreeing on more, so a gap checked before it may be one now.
+ */
 function settleSlots(variants: Variant[], gaps: number): Variant[] {
   let settled = variants;
-  for (let gap = 0; gap < gaps; gap += 1) {
-    if (isSlotGap(settled, gap)) {
+  for (let changed = true; changed;) {
+    changed = false;
+    for (let gap = 0; gap < gaps; gap += 1) {
+      if (settled.every((variant) => variant.values[gap] === null) || !isSlotGap(settled, gap)) continue;
       settled = settled.map((variant) => ({
         ...variant,
         values: variant.values.map((value, index) => (index === gap ? null : value)),
       }));
+      changed = true;
     }
   }
   return mergeVariants(settled);
@@ -224,7 +230,7 @@ function joinLineSeparatedGaps(cluster: Cluster): Cluster {
 /**
  * Whether two clusters have the same shape: the same items and the same variant values, in the same
  * order. Everything the miner decides (placements, merges, templates) depends on the shapes of the
- * clusters alone; counts and examples only ride along.
+ * clusters and on whether each is proven (`isProven`) alone; counts and examples only ride along.
  */
 export function sameShape(left: Cluster, right: Cluster): boolean {
   if (left.items.length !== right.items.length || left.variants.length !== right.variants.length) {
@@ -312,17 +318,50 @@ export interface Placement {
   readonly alignment: Alignment;
 }
 
-/** The cluster `items` fit best (most shared constants, then oldest) above MIN_SIMILARITY, or null. */
+/** Rows a template must have learned before it takes in whatever its gaps cover (`covers`). */
+export const MIN_COVERING_ROWS = 5;
+
+/** The rows a cluster has learned. */
+export function rowCount(cluster: Cluster): number {
+  return cluster.variants.reduce((sum, variant) => sum + variant.count, 0);
+}
+
+/**
+ * Whether a cluster has learned MIN_COVERING_ROWS rows: enough to show which of its parts are
+ * slots. Besides its shape, the one thing about a cluster that placements depend on.
+ */
+export function isProven(cluster: Cluster): boolean {
+  return rowCount(cluster) >= MIN_COVERING_ROWS;
+}
+
+/**
+ * Whether one side is a proven template (`isProven`) that covers the other, an unproven one
+ * (`Overlap.leftCovers`): a row whose free text is long beside a short scaffold
+ * ("### Instruction:⏎<*>⏎<CODE>") shares little of its own, yet all of the template's; so does a
+ * cluster that two such rows started. The template must have a content word.
+ */
+function covers(shared: Overlap, leftProven: boolean, rightProven: boolean): boolean {
+  return (
+    (shared.leftCovers && leftProven && !rightProven && shared.leftContent > 0) ||
+    (shared.rightCovers && rightProven && !leftProven && shared.rightContent > 0)
+  );
+}
+
+/**
+ * The cluster `items` fit best (most shared constants, then oldest), or null: above MIN_SIMILARITY,
+ * or covered (`covers`). `items` are a row's, or those of the cluster at `skip`.
+ */
 export function bestPlacement(
   clusters: readonly Cluster[],
   items: readonly Item[],
   skip = -1,
 ): Placement | null {
   let best: { clusterIndex: number; shared: Overlap } | null = null;
+  const ownProven = skip >= 0 && isProven(clusters[skip] as Cluster);
   clusters.forEach((cluster, clusterIndex) => {
     if (clusterIndex === skip) return;
     const shared = overlap(cluster.items, items);
-    if (!belongsTogether(shared)) return;
+    if (!belongsTogether(shared) && !covers(shared, isProven(cluster), ownProven)) return;
     if (best === null || shared.matched > best.shared.matched) best = { clusterIndex, shared };
   });
   if (best === null) return null;

@@ -32,11 +32,13 @@ import {
   joiningVariant,
   MAX_EXAMPLES,
   MAX_METHOD_NAMES,
+  MIN_COVERING_ROWS,
   mergeClusters,
   type Placement,
   regionValue,
   renderTemplate,
   rowCluster,
+  rowCount,
   sameShape,
   type Variant,
 } from './prompt-clusters';
@@ -47,7 +49,7 @@ export { MAX_EXAMPLES, MAX_SWITCH_VALUES } from './prompt-clusters';
 export { promptTokens } from './prompt-masking';
 
 /** Bump when a change to the algorithm changes fingerprints. */
-export const ALGORITHM_VERSION = 'prompt-templates/6';
+export const ALGORITHM_VERSION = 'prompt-templates/7';
 
 /**
  * Clusters kept per partition. Prompts that follow no template each start a cluster; beyond this
@@ -157,7 +159,7 @@ export class PromptTemplateMiner {
   private readonly byKey = new Map<string, Partition>();
   private readonly shapes = new Map<Partition, PartitionShape>();
   /** `keyedHomes()` since the miner last learned, or null until it is asked for again. */
-  private homes: Map<string, KeyedHome> | null = null;
+  private homes: KeyedHomes | null = null;
 
   add(row: PromptRow): string {
     this.learn(row);
@@ -171,7 +173,9 @@ export class PromptTemplateMiner {
 
   /** The fingerprint `row` would get from the templates learned so far, without learning it. */
   match(row: PromptRow): string {
-    return this.homed(partitionKey(row), this.matchTokens(row, rowTokens(row)));
+    const tokens = rowTokens(row);
+    const found = this.matchTokens(row, tokens);
+    return this.filed(partitionKey(row), tokens, templateFingerprint(renderFound(found)), found);
   }
 
   /**
@@ -229,12 +233,16 @@ export class PromptTemplateMiner {
       let match = inPartition.get(key);
       if (match === undefined) {
         const kept = learned[index];
-        if (kept === null || kept === undefined || kept.shape.version !== kept.version) {
-          match = this.matchTokens(row, tokens[index] as readonly string[], fingerprint, partition);
-        } else if (kept.variant === null) {
-          match = mergedFingerprint(kept.alignment, kept.merged, fingerprint);
-        } else match = variantFingerprint(kept.merged, kept.variant);
-        match = this.homed(partition.key, match);
+        const masked = tokens[index] as readonly string[];
+        const fresh = kept !== null && kept !== undefined && kept.shape.version === kept.version;
+        if (fresh && kept.variant !== null) {
+          match = this.filed(partition.key, masked, variantFingerprint(kept.merged, kept.variant));
+        } else {
+          const found = fresh
+            ? mergedTemplate(kept.alignment, kept.merged)
+            : this.matchTokens(row, masked, partition);
+          match = this.filed(partition.key, masked, fingerprint(renderFound(found)), found);
+        }
         inPartition.set(key, match);
       }
       return match;
@@ -258,6 +266,7 @@ export class PromptTemplateMiner {
       // Seen at this version and it reshaped nothing: merging it again would only count it.
       const cluster = partition.clusters[remembered.placement.clusterIndex] as Cluster;
       addMember(cluster, remembered.joined, row.history_id, row.method_name ?? '');
+      if (this.provenNow(partition, shape, remembered.placement.clusterIndex)) return null;
       return {
         shape,
         version: shape.version,
@@ -296,6 +305,7 @@ export class PromptTemplateMiner {
       }
       current.variants = merged.variants;
     }
+    if (this.provenNow(partition, shape, placement.clusterIndex)) return null;
     if (this.absorbLookalikes(partition, shape, placement.clusterIndex)) return null;
     return {
       shape,
@@ -306,22 +316,18 @@ export class PromptTemplateMiner {
     };
   }
 
+  /** The template a row finds among those learned so far: its own text when none fits. */
   private matchTokens(
     row: PromptRow,
     tokens: readonly string[],
-    fingerprint = templateFingerprint,
     partition = this.byKey.get(partitionKey(row)),
-  ): string {
+  ): FoundTemplate {
     const incoming = rowCluster(tokens, row.history_id, row.method_name ?? '');
     const clusters = partition?.clusters ?? [];
     const placement = bestPlacement(clusters, incoming.items);
-    if (placement === null) return fingerprint(renderTemplate(tokens, []));
+    if (placement === null) return { items: tokens, values: [] };
     const current = clusters[placement.clusterIndex] as Cluster;
-    return mergedFingerprint(
-      placement.alignment,
-      mergeClusters(current, incoming, placement.alignment),
-      fingerprint,
-    );
+    return mergedTemplate(placement.alignment, mergeClusters(current, incoming, placement.alignment));
   }
   /** Every template learned so far, most used first (then by fingerprint). */
   templates(): PromptTemplate[] {
@@ -330,7 +336,8 @@ export class PromptTemplateMiner {
       for (const cluster of partition.clusters) {
         for (const variant of cluster.variants) {
           const own = renderTemplate(cluster.items, variant.values);
-          const home = partition.key === '' ? this.keyedHomes().get(templateFingerprint(own)) : undefined;
+          const home =
+            partition.key === '' ? this.keyedHomes().byFingerprint.get(templateFingerprint(own)) : undefined;
           const template = home?.template ?? own;
           const fingerprint = home?.fingerprint ?? templateFingerprint(own);
           const existing = byFingerprint.get(fingerprint);
@@ -371,45 +378,52 @@ export class PromptTemplateMiner {
     for (const partition of this.partitions) this.byKey.set(partition.key, partition);
   }
 
-  /** The fingerprint a row of partition `key` is filed under: its keyless template's home, if any. */
-  private homed(key: string, fingerprint: string): string {
-    return key === '' ? (this.keyedHomes().get(fingerprint)?.fingerprint ?? fingerprint) : fingerprint;
+  /**
+   * The fingerprint a row of partition `key` (its masked `tokens`) is filed under, `own` being its
+   * template's: for a keyless row, the keyed home of that template (`keyedHomes`). `found` is the
+   * template itself, needed when it may be none the miner keeps (a keyless row whose cluster was
+   * dropped, `MAX_CLUSTERS_PER_PARTITION`, or whose value is new to a switch gap).
+   */
+  private filed(key: string, tokens: readonly string[], own: string, found?: FoundTemplate): string {
+    if (key !== '') return own;
+    const homes = this.keyedHomes();
+    let home = homes.byFingerprint.get(own);
+    if (home === undefined) {
+      if (found === undefined) return own;
+      home = homeOf(variantTemplate(found.items, found.values, 1), homes.keyed);
+      homes.byFingerprint.set(own, home);
+    }
+    const child = home.children.find((candidate) => generalises(candidate.items, tokens, candidate.proven));
+    return child === undefined ? home.fingerprint : templateFingerprint(child.template);
   }
 
   /**
-   * Where the templates of rows without a node type belong, by their fingerprint: a template of a
-   * keyed partition that generalises one (`generalises`) is that template, learnt from more rows.
-   * Those rows are few and come from every template, so their partition often holds a template
-   * with a switch value or a typed mask where the keyed one already has a slot. The most specific
-   * such template wins, then the first.
+   * Where the templates of rows without a node type belong, by their fingerprint (`homeOf`): a
+   * template of a keyed partition that generalises one (`generalises`) is that template, learnt from
+   * more rows. Those rows are few and come from every template, so their partition often holds a
+   * template with a switch value or a typed mask where the keyed one already has a slot, or one
+   * merged from several keyed templates. Computed once per learning, for the templates the keyless
+   * partition keeps; `filed` adds those that rows find beside them.
    */
-  private keyedHomes(): Map<string, KeyedHome> {
+  private keyedHomes(): KeyedHomes {
     if (this.homes !== null) return this.homes;
-    const homes = new Map<string, KeyedHome>();
     const keyless = this.byKey.get('');
-    if (keyless !== undefined) {
-      const keyed = this.partitions
-        .filter((partition) => partition !== keyless)
-        .flatMap((partition) => partition.clusters.flatMap(variantTemplates));
-      for (const own of keyless.clusters.flatMap(variantTemplates)) {
-        let best: (typeof keyed)[number] | undefined;
-        for (const candidate of keyed) {
-          if (best !== undefined && candidate.constants <= best.constants) continue;
-          if (candidate.template === own.template) continue;
-          // The other way round only for masks: a keyless `<*>` where a keyed template has `<STR>`.
-          const masksOnly = candidate.words === own.words && generalises(own.items, candidate.items);
-          if (masksOnly || generalises(candidate.items, own.items)) best = candidate;
-        }
-        if (best !== undefined) {
-          homes.set(templateFingerprint(own.template), {
-            fingerprint: templateFingerprint(best.template),
-            template: best.template,
-          });
-        }
+    const keyed = this.partitions
+      .filter((partition) => partition !== keyless)
+      .flatMap((partition) =>
+        partition.clusters.flatMap((cluster) =>
+          cluster.variants.map(({ values, count }) => variantTemplate(cluster.items, values, count)),
+        ),
+      );
+    const byFingerprint = new Map<string, KeyedHome>();
+    for (const cluster of keyless?.clusters ?? []) {
+      for (const { values, count } of cluster.variants) {
+        const own = variantTemplate(cluster.items, values, count);
+        byFingerprint.set(templateFingerprint(own.template), homeOf(own, keyed));
       }
     }
-    this.homes = homes;
-    return homes;
+    this.homes = { byFingerprint, keyed };
+    return this.homes;
   }
 
   private partitionFor(row: PromptRow): Partition {
@@ -434,15 +448,25 @@ export class PromptTemplateMiner {
 
   private startCluster(partition: Partition, cluster: Cluster): void {
     if (partition.clusters.length >= MAX_CLUSTERS_PER_PARTITION) {
-      const rows = (candidate: Cluster) =>
-        candidate.variants.reduce((sum, variant) => sum + variant.count, 0);
-      const smallest = Math.min(...partition.clusters.map(rows));
+      const smallest = Math.min(...partition.clusters.map(rowCount));
       partition.clusters.splice(
-        partition.clusters.findIndex((candidate) => rows(candidate) === smallest),
+        partition.clusters.findIndex((candidate) => rowCount(candidate) === smallest),
         1,
       );
     }
     partition.clusters.push(cluster);
+  }
+
+  /**
+   * Whether the cluster at `index`, which just learned one more row, is proven by it (`isProven`):
+   * placements may differ now, so the partition takes a new shape version, and the cluster may take
+   * in the unproven ones it covers (`absorbLookalikes`).
+   */
+  private provenNow(partition: Partition, shape: PartitionShape, index: number): boolean {
+    if (rowCount(partition.clusters[index] as Cluster) !== MIN_COVERING_ROWS) return false;
+    reshape(shape);
+    this.absorbLookalikes(partition, shape, index);
+    return true;
   }
 
   /**
@@ -481,50 +505,100 @@ function reshape(shape: PartitionShape): void {
   shape.placements.clear();
 }
 
-/** The fingerprint of a row's template in `merged`, the cluster that aligning the row gave. */
-function mergedFingerprint(
-  alignment: Alignment,
-  merged: Cluster,
-  fingerprint: typeof templateFingerprint,
-): string {
+/** A template as a row finds it: a cluster's items, and the values its switch gaps take. */
+interface FoundTemplate {
+  readonly items: readonly Item[];
+  readonly values: readonly (string | null)[];
+}
+
+function renderFound(found: FoundTemplate): string {
+  return renderTemplate(found.items, found.values);
+}
+
+/** A row's template in `merged`, the cluster that aligning the row gave. */
+function mergedTemplate(alignment: Alignment, merged: Cluster): FoundTemplate {
   const rowValues = alignment.rightRegions.map((region) => regionValue(region, []));
   const variant = merged.variants.find((candidate) =>
     candidate.values.every((value, gap) => value === null || value === rowValues[gap]),
   );
-  return fingerprint(renderTemplate(merged.items, variant?.values ?? rowValues));
+  return { items: merged.items, values: variant?.values ?? rowValues };
 }
 
-/** A keyed template that a keyless one belongs to (`keyedHomes`). */
+/**
+ * Where a keyless template belongs (`keyedHomes`): a keyed template, or itself. When itself, the
+ * keyed templates it generalises, most specific first: rows of several templates sharing a long
+ * preamble meet in the keyless partition, too few to keep their templates apart, so each row goes
+ * to the keyed one of them that generalises it.
+ */
 interface KeyedHome {
   readonly fingerprint: string;
   readonly template: string;
+  readonly children: readonly VariantTemplate[];
 }
 
-/** Each variant of a cluster as a template: its text, its items with the switch values written in. */
-function variantTemplates(
-  cluster: Cluster,
-): { template: string; items: Item[]; constants: number; words: number }[] {
-  return cluster.variants.map(({ values }) => {
-    const items: Item[] = [];
-    let gap = 0;
-    for (const item of cluster.items) {
-      if (item !== null) {
-        items.push(item);
-        continue;
-      }
-      const value = values[gap];
-      gap += 1;
-      if (value === null || value === undefined) items.push(null);
-      else if (value !== '') items.push(...value.split(' '));
+/** Where keyless templates belong, by fingerprint, and the keyed templates they may belong to. */
+interface KeyedHomes {
+  readonly byFingerprint: Map<string, KeyedHome>;
+  readonly keyed: readonly VariantTemplate[];
+}
+
+/** A template with its switch values written in: its text and its items. */
+interface VariantTemplate {
+  readonly template: string;
+  readonly items: Item[];
+  readonly constants: number;
+  /** Constants that are words, not masks. */
+  readonly words: number;
+  /** Whether its rows prove its gaps slots (`MIN_COVERING_ROWS`): it generalises what they cover. */
+  readonly proven: boolean;
+}
+
+function variantTemplate(
+  clusterItems: readonly Item[],
+  values: readonly (string | null)[],
+  rows: number,
+): VariantTemplate {
+  const items: Item[] = [];
+  let gap = 0;
+  for (const item of clusterItems) {
+    if (item !== null) {
+      items.push(item);
+      continue;
     }
-    const constants = items.filter((item) => item !== null);
-    return {
-      template: renderTemplate(cluster.items, values),
-      items,
-      constants: constants.length,
-      words: constants.filter((item) => !isMaskedToken(item)).length,
-    };
-  });
+    const value = values[gap];
+    gap += 1;
+    if (value === null || value === undefined) items.push(null);
+    else if (value !== '') items.push(...value.split(' '));
+  }
+  const constants = items.filter((item) => item !== null);
+  return {
+    template: renderTemplate(clusterItems, values),
+    items,
+    constants: constants.length,
+    words: constants.filter((item) => !isMaskedToken(item)).length,
+    proven: rows >= MIN_COVERING_ROWS,
+  };
+}
+
+/**
+ * The home of the keyless template `own`: the most specific keyed template that generalises it (the
+ * first of those), else itself with the keyed templates it generalises.
+ */
+function homeOf(own: VariantTemplate, keyed: readonly VariantTemplate[]): KeyedHome {
+  let best: VariantTemplate | undefined;
+  for (const candidate of keyed) {
+    if (best !== undefined && candidate.constants <= best.constants) continue;
+    if (candidate.template === own.template) continue;
+    // The other way round only for masks: a keyless `<*>` where a keyed template has `<STR>`.
+    const masksOnly = candidate.words === own.words && generalises(own.items, candidate.items);
+    if (masksOnly || generalises(candidate.items, own.items, candidate.proven)) best = candidate;
+  }
+  if (best !== undefined)
+    return { fingerprint: templateFingerprint(best.template), template: best.template, children: [] };
+  const children = keyed
+    .filter((candidate) => candidate.template !== own.template && generalises(own.items, candidate.items))
+    .sort((left, right) => right.constants - left.constants);
+  return { fingerprint: templateFingerprint(own.template), template: own.template, children };
 }
 
 /** `templateFingerprint`, remembering what it hashed: a batch renders the same few templates again and again. */
