@@ -46,6 +46,8 @@ describe('pnpm db:* against DATABASE_URL', () => {
       `SELECT tablename AS name FROM pg_tables WHERE tablename LIKE 'llm\\_%'`,
     );
 
+  // Eleven CLI runs, each connecting and migrating: on two cores, beside the other packages' tests,
+  // that takes longer than jest's default timeout.
   test('status, migrate, rollback and rollback --all', async () => {
     const env = { DATABASE_URL: database.url };
     const where = `Database: 127.0.0.1`;
@@ -75,7 +77,7 @@ describe('pnpm db:* against DATABASE_URL', () => {
     result = await run(['rollback', '--all'], env);
     expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining('Reverted') });
     expect((await run(['rollback', '--all'], env)).stdout).toContain('Nothing to roll back.');
-  });
+  }, 120_000);
 });
 
 describe('pnpm db:demo (docker compose --profile demo)', () => {
