@@ -127,7 +127,8 @@ describe('promptTokens masks obvious variables', () => {
     ],
     [
       'a Go panic and its goroutine dump',
-      'panic: runtime error: index out of range\n\ngoroutine 7 [running]:\nmain.run(0x1)\n\t/app/main.go:9 +0x1d\nExplain it.',
+      'panic: runtime error: index out of range\n\ngoroutine 7 [running]:\nmain.run(0x1)\n\t/app/main.go:9 +0x1d\n' +
+        'github.com/acme/shop.(*Cart).Total(0xc000, 0x2)\n\t/app/cart.go:40 +0x3f\nExplain it.',
       ['<CODE>', '\n', 'Explain', 'it.'],
     ],
     [

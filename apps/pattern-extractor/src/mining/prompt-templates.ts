@@ -380,21 +380,34 @@ export class PromptTemplateMiner {
 
   /**
    * The fingerprint a row of partition `key` (its masked `tokens`) is filed under, `own` being its
-   * template's: for a keyless row, the keyed home of that template (`keyedHomes`). `found` is the
-   * template itself, needed when it may be none the miner keeps (a keyless row whose cluster was
-   * dropped, `MAX_CLUSTERS_PER_PARTITION`, or whose value is new to a switch gap).
+   * template's. A keyless row goes to the most specific keyed template that generalises the row
+   * itself, else to the keyed home of its template (`keyedHomes`). `found` is that template, needed
+   * when it may be none the miner keeps (a keyless row whose cluster was dropped,
+   * `MAX_CLUSTERS_PER_PARTITION`, or whose value is new to a switch gap).
    */
   private filed(key: string, tokens: readonly string[], own: string, found?: FoundTemplate): string {
     if (key !== '') return own;
     const homes = this.keyedHomes();
+    const tokensKey = tokens.join(' ');
+    let direct = homes.byRow.get(tokensKey);
+    if (direct === undefined) {
+      const present = new Set(tokens);
+      const home = homes.keyed.find(
+        (candidate) =>
+          candidate.required.every((token) => present.has(token)) &&
+          generalises(candidate.items, tokens, candidate.proven),
+      );
+      direct = home === undefined ? null : templateFingerprint(home.template);
+      homes.byRow.set(tokensKey, direct);
+    }
+    if (direct !== null) return direct;
     let home = homes.byFingerprint.get(own);
     if (home === undefined) {
       if (found === undefined) return own;
       home = homeOf(variantTemplate(found.items, found.values, 1), homes.keyed);
       homes.byFingerprint.set(own, home);
     }
-    const child = home.children.find((candidate) => generalises(candidate.items, tokens, candidate.proven));
-    return child === undefined ? home.fingerprint : templateFingerprint(child.template);
+    return home.fingerprint;
   }
 
   /**
@@ -402,8 +415,10 @@ export class PromptTemplateMiner {
    * template of a keyed partition that generalises one (`generalises`) is that template, learnt from
    * more rows. Those rows are few and come from every template, so their partition often holds a
    * template with a switch value or a typed mask where the keyed one already has a slot, or one
-   * merged from several keyed templates. Computed once per learning, for the templates the keyless
-   * partition keeps; `filed` adds those that rows find beside them.
+   * merged from several keyed templates (rows of templates that share a long preamble meet there,
+   * too few to keep their templates apart), which is why `filed` weighs each row on its own first.
+   * Computed once per learning, for the templates the keyless partition keeps; `filed` adds those
+   * that rows find beside them, and what it found for each row.
    */
   private keyedHomes(): KeyedHomes {
     if (this.homes !== null) return this.homes;
@@ -414,7 +429,9 @@ export class PromptTemplateMiner {
         partition.clusters.flatMap((cluster) =>
           cluster.variants.map(({ values, count }) => variantTemplate(cluster.items, values, count)),
         ),
-      );
+      )
+      // Most specific first; a stable sort, so the first of equals.
+      .sort((left, right) => right.constants - left.constants);
     const byFingerprint = new Map<string, KeyedHome>();
     for (const cluster of keyless?.clusters ?? []) {
       for (const { values, count } of cluster.variants) {
@@ -422,7 +439,7 @@ export class PromptTemplateMiner {
         byFingerprint.set(templateFingerprint(own.template), homeOf(own, keyed));
       }
     }
-    this.homes = { byFingerprint, keyed };
+    this.homes = { byFingerprint, byRow: new Map(), keyed };
     return this.homes;
   }
 
@@ -524,21 +541,17 @@ function mergedTemplate(alignment: Alignment, merged: Cluster): FoundTemplate {
   return { items: merged.items, values: variant?.values ?? rowValues };
 }
 
-/**
- * Where a keyless template belongs (`keyedHomes`): a keyed template, or itself. When itself, the
- * keyed templates it generalises, most specific first: rows of several templates sharing a long
- * preamble meet in the keyless partition, too few to keep their templates apart, so each row goes
- * to the keyed one of them that generalises it.
- */
+/** A keyed template that a keyless one belongs to (`keyedHomes`), or the keyless one itself. */
 interface KeyedHome {
   readonly fingerprint: string;
   readonly template: string;
-  readonly children: readonly VariantTemplate[];
 }
 
-/** Where keyless templates belong, by fingerprint, and the keyed templates they may belong to. */
+/** Where keyless templates and rows belong, and the keyed templates, most specific first. */
 interface KeyedHomes {
   readonly byFingerprint: Map<string, KeyedHome>;
+  /** By a row's tokens joined by spaces: the fingerprint of the keyed template generalising it. */
+  readonly byRow: Map<string, string | null>;
   readonly keyed: readonly VariantTemplate[];
 }
 
@@ -551,6 +564,8 @@ interface VariantTemplate {
   readonly words: number;
   /** Whether its rows prove its gaps slots (`MIN_COVERING_ROWS`): it generalises what they cover. */
   readonly proven: boolean;
+  /** Its distinct constants: a row lacking one of them is none it generalises. */
+  readonly required: readonly string[];
 }
 
 function variantTemplate(
@@ -577,12 +592,13 @@ function variantTemplate(
     constants: constants.length,
     words: constants.filter((item) => !isMaskedToken(item)).length,
     proven: rows >= MIN_COVERING_ROWS,
+    required: [...new Set(constants)],
   };
 }
 
 /**
  * The home of the keyless template `own`: the most specific keyed template that generalises it (the
- * first of those), else itself with the keyed templates it generalises.
+ * first of those), else itself.
  */
 function homeOf(own: VariantTemplate, keyed: readonly VariantTemplate[]): KeyedHome {
   let best: VariantTemplate | undefined;
@@ -593,12 +609,8 @@ function homeOf(own: VariantTemplate, keyed: readonly VariantTemplate[]): KeyedH
     const masksOnly = candidate.words === own.words && generalises(own.items, candidate.items);
     if (masksOnly || generalises(candidate.items, own.items, candidate.proven)) best = candidate;
   }
-  if (best !== undefined)
-    return { fingerprint: templateFingerprint(best.template), template: best.template, children: [] };
-  const children = keyed
-    .filter((candidate) => candidate.template !== own.template && generalises(own.items, candidate.items))
-    .sort((left, right) => right.constants - left.constants);
-  return { fingerprint: templateFingerprint(own.template), template: own.template, children };
+  const home = best ?? own;
+  return { fingerprint: templateFingerprint(home.template), template: home.template };
 }
 
 /** `templateFingerprint`, remembering what it hashed: a batch renders the same few templates again and again. */
