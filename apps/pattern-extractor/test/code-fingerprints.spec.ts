@@ -104,6 +104,19 @@ describe('collisions: the same structure', () => {
     ['2-space indents and tight operators', BASE_PY, BASE_PY.replace(/ {4}/g, '  ').replace(/ \+ /g, '+')],
     ['tabs for indents', BASE_PY, BASE_PY.replace(/ {4}/g, '\t')],
     [
+      'keyword arguments to the code’s own class, renamed with its parameters',
+      'class Bucket:\n    def __init__(self, capacity, rate):\n        self.capacity = capacity\n\nb = Bucket(capacity=10, rate=2)\n',
+      'class Pool:\n    def __init__(self, size, speed):\n        self.size = size\n\nb = Pool(size=10, speed=2)\n',
+    ],
+    [
+      'a method’s parameter list broken over lines, and a call',
+      DATACLASS_PY,
+      DATACLASS_PY.replace('def add(self, item):', 'def add(self,\n            item):').replace(
+        'append(item)',
+        'append(\n            item,\n        )',
+      ),
+    ],
+    [
       'a reply that fences the code between prose',
       BASE_PY,
       `Here it is:\n\n\`\`\`python\n${BASE_PY}\`\`\`\nIt raises on 4xx.`,

@@ -351,14 +351,23 @@ function normaliseBody(
   const out: string[] = [];
   let skipNewline = false;
   let skipClose = -1;
-  /** Per open bracket, innermost last: whether it opens a Python call's arguments. */
+  /**
+   * Per open bracket, innermost last: whether it opens the arguments of a Python call to a callee
+   * the code does not declare (whose keyword arguments are named by someone else).
+   */
   const calls: boolean[] = [];
   tokens.forEach((token, at) => {
     const previous = tokens[at - 1];
     const next = tokens[at + 1];
     if (python && OPENERS.has(token.text)) {
       const defined = tokens[at - 2]?.text === 'def' || tokens[at - 2]?.text === 'class';
-      calls.push(token.text === '(' && previous?.kind === 'name' && !defined && !keywords.has(previous.text));
+      const callee = previous?.kind === 'name' && !defined && !keywords.has(previous.text);
+      const own =
+        previous !== undefined &&
+        (memberOperators.has(tokens[at - 2]?.text ?? '')
+          ? bindings.members.has(previous.text)
+          : bound.has(previous.text));
+      calls.push(token.text === '(' && callee && !own);
     } else if (python && CLOSERS.has(token.text)) calls.pop();
     switch (token.kind) {
       case 'string': {
@@ -420,7 +429,8 @@ function normaliseBody(
           const environment = base?.text === 'env' && tokens[at - 4]?.text === 'process';
           out.push(environment ? 'ENV' : own ? placeholder(`.${token.text}`) : token.text);
         } else if (keywords.has(token.text) || !bound.has(token.text)) out.push(token.text);
-        // A keyword argument's name is the callee's (`params=params`), whatever the caller names.
+        // A keyword argument's name is the callee's (`params=params`), whatever the caller names;
+        // the code's own callee's parameter is the code's own name.
         else if (
           next?.text === '=' &&
           calls[calls.length - 1] === true &&

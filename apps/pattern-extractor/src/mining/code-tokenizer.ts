@@ -232,7 +232,8 @@ export function tokenize(code: string, language: CodeLanguage): Token[] {
         const last = tokens[tokens.length - 1];
         if (last?.kind !== 'indent' && last?.kind !== 'dedent') push('newline', 'NEWLINE');
       }
-      lineStart = true;
+      // Inside brackets a line break joins lines: the next line's indentation is no block's.
+      lineStart = depth === 0;
       line += 1;
       at += 1;
     } else if (isSpace(char)) at += 1;
