@@ -855,6 +855,15 @@ describe('declarations that only some languages have', () => {
     );
   });
 
+  test('R: an argument list broken over lines names the callee’s arguments, declares nothing', () => {
+    const oneLine =
+      'library(ggplot2)\np <- ggplot(df, aes(x = region, y = total)) + labs(x = "Region", y = "Total")\n';
+    const broken = oneLine
+      .replace('aes(x = region, y', 'aes(x = region,\n  y')
+      .replace('", y =', '",\n     y =');
+    expect(fingerprintCode(broken, 'r').normalized).toBe(fingerprintCode(oneLine, 'r').normalized);
+  });
+
   test('R: the package a script loads is part of its structure', () => {
     const script = (library: string) => `library(${library})\nx <- read_csv("a.csv")\n`;
     expect(fingerprintCode(script('readr'), 'r').fingerprint).not.toBe(

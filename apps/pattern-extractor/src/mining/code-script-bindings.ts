@@ -294,6 +294,14 @@ export function scriptBindings(tokens: readonly Token[], language: ScriptLanguag
     keywords: SCRIPT_KEYWORDS[language],
     bindings: { names: new Set<string>(), members: new Set<string>() },
   };
+  // Open `(` and `[` before each token: a line inside them continues an argument list, no statement.
+  let open = 0;
+  const inArguments = tokens.map((token) => {
+    const inside = open > 0;
+    if (token.text === '(' || token.text === '[') open += 1;
+    else if ((token.text === ')' || token.text === ']') && open > 0) open -= 1;
+    return inside;
+  });
   tokens.forEach((token, at) => {
     const previous = tokens[at - 1];
     const next = tokens[at + 1];
@@ -376,7 +384,7 @@ export function scriptBindings(tokens: readonly Token[], language: ScriptLanguag
       }
       return;
     }
-    if (startsStatement(tokens, at)) declareAssignment(context, at);
+    if (startsStatement(tokens, at) && !inArguments[at]) declareAssignment(context, at);
   });
   return context.bindings;
 }
