@@ -826,6 +826,12 @@ describe('declarations that only some languages have', () => {
       },
     ],
     [
+      'Ruby: a renamed class constant, read bare and through its class',
+      'ruby',
+      'class Invoice\n  TAX_RATE = 0.2\n  def total(amount)\n    amount * (1 + TAX_RATE)\n  end\nend\nputs Invoice::TAX_RATE\n',
+      { TAX_RATE: 'VAT', Invoice: 'Bill', amount: 'net', total: 'gross' },
+    ],
+    [
       'GitHub Actions: a renamed matrix dimension',
       'yaml',
       'jobs:\n  test:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        runtime: [18, 20]\n        include:\n          - runtime: 22\n    steps:\n      - uses: actions/setup-node@v4\n        with:\n          node-version: ${{ matrix.runtime }}\n',

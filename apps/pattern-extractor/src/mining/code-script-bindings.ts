@@ -283,7 +283,13 @@ function declareAssignment(context: Context, at: number): void {
     operator === '=' ||
     operator === '<-' ||
     ((operator === '||' || operator === '&&') && tokens[index + 1]?.text === '=');
-  if (assigns) bindPattern(context, from, index);
+  if (!assigns) return;
+  bindPattern(context, from, index);
+  // A capitalised name assigned alone: a Ruby constant (`TAX_RATE = 0.2`, also read as
+  // `Invoice::TAX_RATE`), a Lua or R variable like any other. Elixir binds no module.
+  const target = tokens[from];
+  if (index === from + 1 && isName(target) && /^[A-Z]/.test(target.text) && context.language !== 'elixir')
+    bind(context, target.text, context.language === 'ruby');
 }
 
 /** What Ruby, Lua or Elixir code binds itself, and which of those names are members. */
