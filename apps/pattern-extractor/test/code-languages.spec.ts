@@ -832,6 +832,14 @@ describe('declarations that only some languages have', () => {
       { TAX_RATE: 'VAT', Invoice: 'Bill', amount: 'net', total: 'gross' },
     ],
     [
+      'Scala: names a case pattern binds, before its guard, and a for comprehension’s generators',
+      'scala',
+      'def eval(e: Expr): Double = e match {\n  case Num(v) => v\n  case Add(l, r) if l == r => eval(l) * 2\n' +
+        '  case other => throw new IllegalStateException(other.toString)\n}\n' +
+        'val sums = for { a <- items; (k, v) <- pairs } yield a + v\n',
+      { v: 'value', l: 'lhs', r: 'rhs', other: 'unknown', a: 'item', k: 'key', sums: 'totals' },
+    ],
+    [
       'GitHub Actions: a renamed matrix dimension',
       'yaml',
       'jobs:\n  test:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        runtime: [18, 20]\n        include:\n          - runtime: 22\n    steps:\n      - uses: actions/setup-node@v4\n        with:\n          node-version: ${{ matrix.runtime }}\n',

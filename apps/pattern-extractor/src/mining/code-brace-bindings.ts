@@ -410,6 +410,17 @@ export function braceBindings(
       declareMatchArm(context, at);
       return;
     }
+    if (language === 'scala' && token.text === '=>' && declareCaseClause(context, at)) return;
+    if (language === 'scala' && token.text === '<' && next?.text === '-' && next.line === token.line) {
+      // A generator of a for comprehension, `a <- xs`, `(k, v) <- pairs`: back over its pattern.
+      let start = at - 1;
+      if (tokens[start]?.text === ')') start = matchingOpen(tokens, start);
+      for (let index = Math.max(start, 0); index < at; index += 1) {
+        const part = tokens[index] as Token;
+        if (isName(part) && /^[a-z]/.test(part.text)) bind(context, part.text, false);
+      }
+      return;
+    }
     if ((token.text === '->' || token.text === '=>') && previous !== undefined) {
       // Java `x -> …`, C# and Dart `x => …`, `(a, b) => …` (not a return type or a match arm).
       const lambdaArrow =
@@ -661,6 +672,39 @@ function declareMatchArm(context: Context, arrow: number): void {
       next === '(' || next === '{' || next === '::' || next === ':' || tokens[at - 1]?.text === '::';
     if (depth > 0 && isName(token) && /^[a-z_]/.test(token.text) && !path) bind(context, token.text, false);
   }
+}
+
+/**
+ * A Scala `case` clause ending at the `=>` at `arrow`: the names its pattern binds (`case Num(v)`,
+ * `case Add(l, r) if l == r`, `case other`, `case n: Int`), not its extractors, types or guard.
+ * False when no `case` leads to the arrow (a function literal's `=>`).
+ */
+function declareCaseClause(context: Context, arrow: number): boolean {
+  const { tokens } = context;
+  let start = arrow - 1;
+  for (let depth = 0; start >= 0; start -= 1) {
+    const text = (tokens[start] as Token).text;
+    if (CLOSERS.has(text)) depth += 1;
+    else if (OPENERS.has(text)) {
+      if (depth === 0) return false;
+      depth -= 1;
+    } else if (depth === 0 && (text === 'case' || text === ';' || text === '=>')) break;
+  }
+  if (tokens[start]?.text !== 'case') return false;
+  let typed = false;
+  for (let at = start + 1, depth = 0; at < arrow; at += 1) {
+    const token = tokens[at] as Token;
+    if (OPENERS.has(token.text)) depth += 1;
+    else if (CLOSERS.has(token.text)) depth -= 1;
+    if (depth === 0 && token.text === 'if') break;
+    // A type ascription runs to the next `,` or `)`: `n: Int`, `xs: List[Int]`.
+    if (token.text === ':') typed = true;
+    else if (token.text === ',' || token.text === ')') typed = false;
+    const next = tokens[at + 1]?.text;
+    const variable = isName(token) && /^[a-z]/.test(token.text) && next !== '(' && next !== '.';
+    if (variable && !typed && tokens[at - 1]?.text !== '.') bind(context, token.text, false);
+  }
+  return true;
 }
 
 /** The names a destructuring pattern at `open` declares: `(a, b)`, `[x, y]`, `{ id, name }`, `Some(x)`. */
