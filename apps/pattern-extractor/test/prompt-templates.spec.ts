@@ -35,6 +35,11 @@ function code(index: number): string {
   return `\`\`\`python\ndef ${WORDS[index % 10]}(x):\n    return x * ${index}\n\`\`\``;
 }
 
+/** Free text: words no other row uses, as a paragraph a user wrote shares none with another's. */
+function freeText(index: number, length: number): string {
+  return Array.from({ length }, (_, at) => `${WORDS[at % WORDS.length]}${index}x${at}`).join(' ');
+}
+
 function sentence(index: number, length: number): string {
   return Array.from({ length }, (_, at) => WORDS[(index * 7 + at * 3) % WORDS.length]).join(' ');
 }
@@ -353,7 +358,7 @@ describe('grouping behaviours', () => {
     const prompts = [
       prompt(request(1)),
       prompt(request(2)),
-      ...Array.from({ length: 8 }, (_, i) => prompt(sentence(i, 4 + (i % 3)))),
+      ...Array.from({ length: 8 }, (_, i) => prompt(freeText(i, 1 + (i % 2)))),
       prompt(request(5)),
     ];
     const miner = new PromptTemplateMiner();
@@ -362,6 +367,23 @@ describe('grouping behaviours', () => {
       ['### Instruction:\n<*>\n### Response:', 11],
     ]);
     expect(groupsOf(prompts).map((group) => group.length)).toEqual([11]);
+  });
+
+  test('a template of settled rows keeps most of its content words: a long prompt sharing a few stays apart', () => {
+    const short = (i: number) =>
+      `Generate a router for the ${WORDS[i]} domain in the ${WORDS[(i + 3) % 10]} module.`;
+    const long =
+      'You are a senior backend engineer. You write production quality code that follows our conventions:\n' +
+      '- Use dependency injection everywhere.\n- Validate all inputs and throw typed errors.\n' +
+      '- Prefer small pure functions and avoid global state.\n- Log with the shared logger instance.\n' +
+      'Task: Generate the HTTP router for the orders resource.\nReturn only the code, without explanations.';
+    const prompts = [short(0), short(1), short(2), short(3), long, short(4), short(5)];
+    const miner = new PromptTemplateMiner();
+    miner.learnBatch(prompts.map((text, i) => row(text, i)));
+    expect(miner.templates().map(({ template }) => template)).toContain(
+      'Generate a router for the <*> domain in the <*> module.',
+    );
+    expect(groupsOf(prompts).map((group) => group.length)).toEqual([6, 1]);
   });
 
   test('a short template sharing a few words with a long one leaves the long one whole', () => {
@@ -501,10 +523,10 @@ describe('rows without a node type', () => {
   test('a keyless row of long free text is filed under a short keyed scaffold proven on rows', () => {
     const prompt = (instruction: string) => `### Instruction:\n${instruction}\n\n### Response:`;
     const keyed = Array.from({ length: 8 }, (_, i) => ({
-      ...row(prompt(sentence(i, 4 + (i % 3))), i),
+      ...row(prompt(freeText(i, 1 + (i % 2))), i),
       node_type: 'chat',
     }));
-    const keyless = { ...row(prompt(sentence(9, 30)), 8), node_type: null };
+    const keyless = { ...row(prompt(freeText(9, 30)), 8), node_type: null };
     expect(new Set(groupsOf([...keyed, keyless]).map((group) => group.length))).toEqual(new Set([9]));
   });
 
@@ -613,6 +635,29 @@ describe('the miner state', () => {
     expect(others).toEqual([]);
     expect(template).toMatchObject({ nodeTypes, template: 'Fix this code. It raises <*> at line <NUM>.' });
     expect(fingerprints.slice(-3)).toEqual(Array(3).fill(template?.fingerprint));
+  });
+
+  test('a scaffold that names its own node type is one template, that node type a slot', () => {
+    const nodeTypes = ['service', 'router', 'job'];
+    const rows = Array.from({ length: 12 }, (_, i): PromptRow => {
+      const nodeType = nodeTypes[i % 3] as string;
+      const text = `Generate a ${nodeType} for the ${WORDS[i % 10]} domain. The ${nodeType} must log its errors.`;
+      return { history_id: `r${i}`, node_type: nodeType, method_name: 'generateNode', prompt_text: text };
+    });
+    // The same word in a scaffold of one node type only is a constant of it.
+    const lone = Array.from({ length: 4 }, (_, i): PromptRow => ({
+      history_id: `s${i}`,
+      node_type: 'service',
+      method_name: 'wrap',
+      prompt_text: `Wrap the ${WORDS[i]} client in a service class with retries.`,
+    }));
+    const miner = new PromptTemplateMiner();
+    const fingerprints = miner.learnBatch([...rows, ...lone]);
+    expect(new Set(fingerprints.slice(0, 12)).size).toBe(1);
+    expect(miner.templates().map(({ template, nodeTypes: types }) => [template, types])).toEqual([
+      ['Generate a <*> for the <*> domain. The <*> must log its errors.', nodeTypes],
+      ['Wrap the <*> client in a service class with retries.', ['service']],
+    ]);
   });
 
   test('a state of another algorithm version is refused', () => {

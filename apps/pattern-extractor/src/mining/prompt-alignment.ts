@@ -424,12 +424,17 @@ function similarity(matched: number, left: number, right: number): number {
  * dozens of lines of free text share little in ratio however much scaffold they share, so there
  * whole stretches of shared scaffold are the evidence.
  */
-export function belongsTogether(alignment: Overlap): boolean {
+export function belongsTogether(alignment: Overlap, leftSettled = false, rightSettled = false): boolean {
   const { matched, leftConstants, rightConstants, matchedContent, leftContent, rightContent } = alignment;
-  const keepsScaffold = (constants: number, isTemplate: boolean) =>
-    !isTemplate || matched >= MIN_SIMILARITY * constants;
-  if (!keepsScaffold(leftConstants, alignment.leftIsTemplate)) return false;
-  if (!keepsScaffold(rightConstants, alignment.rightIsTemplate)) return false;
+  // A template keeps half of its constants; one its rows have settled keeps most of its content
+  // words too (when it has two or more): "Generate a router for the <*> domain in the <*> module."
+  // must not lose "domain" and "module." to a long prompt that only shares "Generate", "router",
+  // "for" and "the". Two rows of free text may share a few words by chance, more rows hardly.
+  const keepsScaffold = (constants: number, content: number, isTemplate: boolean, settled: boolean) =>
+    !isTemplate ||
+    (matched >= MIN_SIMILARITY * constants && (!settled || content < 2 || 2 * matchedContent > content));
+  if (!keepsScaffold(leftConstants, leftContent, alignment.leftIsTemplate, leftSettled)) return false;
+  if (!keepsScaffold(rightConstants, rightContent, alignment.rightIsTemplate, rightSettled)) return false;
   const contentShared = similarity(matchedContent, leftContent, rightContent) >= MIN_SIMILARITY;
   if (contentShared && similarity(matched, leftConstants, rightConstants) >= MIN_SIMILARITY) return true;
   const longSides = Math.min(alignment.leftConstants, alignment.rightConstants) >= LONG_SEQUENCE;

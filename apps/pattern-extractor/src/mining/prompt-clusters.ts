@@ -230,7 +230,8 @@ function joinLineSeparatedGaps(cluster: Cluster): Cluster {
 /**
  * Whether two clusters have the same shape: the same items and the same variant values, in the same
  * order. Everything the miner decides (placements, merges, templates) depends on the shapes of the
- * clusters and on whether each is proven (`isProven`) alone; counts and examples only ride along.
+ * clusters and on whether each has reached `PLACEMENT_ROW_COUNTS` alone; counts and examples only
+ * ride along.
  */
 export function sameShape(left: Cluster, right: Cluster): boolean {
   if (left.items.length !== right.items.length || left.variants.length !== right.variants.length) {
@@ -320,6 +321,8 @@ export interface Placement {
 
 /** Rows a template must have learned before it takes in whatever its gaps cover (`covers`). */
 export const MIN_COVERING_ROWS = 5;
+/** Rows after which a template's content words are its scaffold (`belongsTogether`). */
+export const MIN_SETTLED_ROWS = 3;
 
 /** The rows a cluster has learned. */
 export function rowCount(cluster: Cluster): number {
@@ -327,15 +330,13 @@ export function rowCount(cluster: Cluster): number {
 }
 
 /**
- * Whether a cluster has learned MIN_COVERING_ROWS rows: enough to show which of its parts are
- * slots. Besides its shape, the one thing about a cluster that placements depend on.
+ * Row counts at which what a cluster's placements are changes (`belongsTogether`, `covers`): besides
+ * its shape, what placements depend on.
  */
-export function isProven(cluster: Cluster): boolean {
-  return rowCount(cluster) >= MIN_COVERING_ROWS;
-}
+export const PLACEMENT_ROW_COUNTS: readonly number[] = [MIN_SETTLED_ROWS, MIN_COVERING_ROWS];
 
 /**
- * Whether one side is a proven template (`isProven`) that covers the other, an unproven one
+ * Whether one side is a template proven on MIN_COVERING_ROWS rows that covers the other, an unproven one
  * (`Overlap.leftCovers`): a row whose free text is long beside a short scaffold
  * ("### Instruction:⏎<*>⏎<CODE>") shares little of its own, yet all of the template's; so does a
  * cluster that two such rows started. The template must have a content word.
@@ -357,11 +358,13 @@ export function bestPlacement(
   skip = -1,
 ): Placement | null {
   let best: { clusterIndex: number; shared: Overlap } | null = null;
-  const ownProven = skip >= 0 && isProven(clusters[skip] as Cluster);
+  const own = skip >= 0 ? rowCount(clusters[skip] as Cluster) : 1;
   clusters.forEach((cluster, clusterIndex) => {
     if (clusterIndex === skip) return;
     const shared = overlap(cluster.items, items);
-    if (!belongsTogether(shared) && !covers(shared, isProven(cluster), ownProven)) return;
+    const rows = rowCount(cluster);
+    const together = belongsTogether(shared, rows >= MIN_SETTLED_ROWS, own >= MIN_SETTLED_ROWS);
+    if (!together && !covers(shared, rows >= MIN_COVERING_ROWS, own >= MIN_COVERING_ROWS)) return;
     if (best === null || shared.matched > best.shared.matched) best = { clusterIndex, shared };
   });
   if (best === null) return null;

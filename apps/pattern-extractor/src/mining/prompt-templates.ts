@@ -34,6 +34,7 @@ import {
   MAX_METHOD_NAMES,
   MIN_COVERING_ROWS,
   mergeClusters,
+  PLACEMENT_ROW_COUNTS,
   type Placement,
   regionValue,
   renderTemplate,
@@ -266,7 +267,7 @@ export class PromptTemplateMiner {
       // Seen at this version and it reshaped nothing: merging it again would only count it.
       const cluster = partition.clusters[remembered.placement.clusterIndex] as Cluster;
       addMember(cluster, remembered.joined, row.history_id, row.method_name ?? '');
-      if (this.provenNow(partition, shape, remembered.placement.clusterIndex)) return null;
+      if (this.reachedPlacementCount(partition, shape, remembered.placement.clusterIndex)) return null;
       return {
         shape,
         version: shape.version,
@@ -305,7 +306,7 @@ export class PromptTemplateMiner {
       }
       current.variants = merged.variants;
     }
-    if (this.provenNow(partition, shape, placement.clusterIndex)) return null;
+    if (this.reachedPlacementCount(partition, shape, placement.clusterIndex)) return null;
     if (this.absorbLookalikes(partition, shape, placement.clusterIndex)) return null;
     return {
       shape,
@@ -336,10 +337,10 @@ export class PromptTemplateMiner {
       for (const cluster of partition.clusters) {
         for (const variant of cluster.variants) {
           const own = renderTemplate(cluster.items, variant.values);
-          const home =
-            partition.key === '' ? this.keyedHomes().byFingerprint.get(templateFingerprint(own)) : undefined;
-          const template = home?.template ?? own;
-          const fingerprint = home?.fingerprint ?? templateFingerprint(own);
+          const homes = this.keyedHomes();
+          const filed = partition.key === '' ? homes.byFingerprint.get(templateFingerprint(own)) : undefined;
+          const keyed = filed ?? { fingerprint: templateFingerprint(own), template: own };
+          const { fingerprint, template } = homes.byNodeType.get(keyed.fingerprint) ?? keyed;
           const existing = byFingerprint.get(fingerprint);
           byFingerprint.set(fingerprint, {
             fingerprint,
@@ -383,11 +384,22 @@ export class PromptTemplateMiner {
    * template's. A keyless row goes to the most specific keyed template that generalises the row
    * itself, else to the keyed home of its template (`keyedHomes`). `found` is that template, needed
    * when it may be none the miner keeps (a keyless row whose cluster was dropped,
-   * `MAX_CLUSTERS_PER_PARTITION`, or whose value is new to a switch gap).
+   * `MAX_CLUSTERS_PER_PARTITION`, or whose value is new to a switch gap). A keyed template that names
+   * its node type goes under the one it shares with other node types (`nodeTypeAliases`).
    */
   private filed(key: string, tokens: readonly string[], own: string, found?: FoundTemplate): string {
-    if (key !== '') return own;
     const homes = this.keyedHomes();
+    const keyed = key === '' ? this.keyedHome(homes, tokens, own, found) : own;
+    return homes.byNodeType.get(keyed)?.fingerprint ?? keyed;
+  }
+
+  /** `filed` for a keyless row: the fingerprint of the keyed template it belongs to, or its own. */
+  private keyedHome(
+    homes: KeyedHomes,
+    tokens: readonly string[],
+    own: string,
+    found?: FoundTemplate,
+  ): string {
     const tokensKey = tokens.join(' ');
     let direct = homes.byRow.get(tokensKey);
     if (direct === undefined) {
@@ -439,7 +451,8 @@ export class PromptTemplateMiner {
         byFingerprint.set(templateFingerprint(own.template), homeOf(own, keyed));
       }
     }
-    this.homes = { byFingerprint, byRow: new Map(), keyed };
+    const keyedPartitions = this.partitions.filter((partition) => partition !== keyless);
+    this.homes = { byFingerprint, byRow: new Map(), keyed, byNodeType: nodeTypeAliases(keyedPartitions) };
     return this.homes;
   }
 
@@ -475,12 +488,12 @@ export class PromptTemplateMiner {
   }
 
   /**
-   * Whether the cluster at `index`, which just learned one more row, is proven by it (`isProven`):
-   * placements may differ now, so the partition takes a new shape version, and the cluster may take
-   * in the unproven ones it covers (`absorbLookalikes`).
+   * Whether the cluster at `index`, which just learned one more row, reached a row count that
+   * placements depend on (`PLACEMENT_ROW_COUNTS`): they may differ now, so the partition takes a new
+   * shape version, and the cluster may take in others (`absorbLookalikes`).
    */
-  private provenNow(partition: Partition, shape: PartitionShape, index: number): boolean {
-    if (rowCount(partition.clusters[index] as Cluster) !== MIN_COVERING_ROWS) return false;
+  private reachedPlacementCount(partition: Partition, shape: PartitionShape, index: number): boolean {
+    if (!PLACEMENT_ROW_COUNTS.includes(rowCount(partition.clusters[index] as Cluster))) return false;
     reshape(shape);
     this.absorbLookalikes(partition, shape, index);
     return true;
@@ -553,6 +566,44 @@ interface KeyedHomes {
   /** By a row's tokens joined by spaces: the fingerprint of the keyed template generalising it. */
   readonly byRow: Map<string, string | null>;
   readonly keyed: readonly VariantTemplate[];
+  /** By a keyed template's fingerprint: the template it is once its node type is a slot. */
+  readonly byNodeType: Map<string, KeyedHome>;
+}
+
+/** A template's word as its node type would be written: `Service`, `service.`, `(service)`. */
+function asNodeType(item: string): string {
+  return item.toLowerCase().replace(/^[("'`]+|[)"'`.,:;!?]+$/g, '');
+}
+
+/**
+ * Templates that name their own node type ("Generate a router for …" learnt among routers,
+ * "Generate a job for …" among jobs): where two node types or more have the same template once
+ * that word is a slot, it is one template whose slot is the node type, by the fingerprint of each.
+ */
+function nodeTypeAliases(partitions: readonly Partition[]): Map<string, KeyedHome> {
+  const groups = new Map<string, { nodeTypes: Set<string>; fingerprints: string[] }>();
+  for (const partition of partitions) {
+    const word = partition.nodeType.toLowerCase();
+    for (const cluster of partition.clusters) {
+      for (const { values } of cluster.variants) {
+        const { items, template } = variantTemplate(cluster.items, values, 0);
+        const general = items.map((item) => (item !== null && asNodeType(item) === word ? null : item));
+        if (general.every((item, index) => item === items[index])) continue;
+        const text = renderTemplate(general, []);
+        const group = groups.get(text) ?? { nodeTypes: new Set<string>(), fingerprints: [] };
+        group.nodeTypes.add(partition.key);
+        group.fingerprints.push(templateFingerprint(template));
+        groups.set(text, group);
+      }
+    }
+  }
+  const aliases = new Map<string, KeyedHome>();
+  for (const [template, { nodeTypes, fingerprints }] of groups) {
+    if (nodeTypes.size < 2) continue;
+    for (const fingerprint of fingerprints)
+      aliases.set(fingerprint, { fingerprint: templateFingerprint(template), template });
+  }
+  return aliases;
 }
 
 /** A template with its switch values written in: its text and its items. */
