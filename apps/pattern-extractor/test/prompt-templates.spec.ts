@@ -110,6 +110,11 @@ describe('promptTokens masks obvious variables', () => {
       ['[INST]', '\n', '<<SYS>>', '\n', 'Be', 'brief.', '\n', '<</SYS>>', '\n', 'Hi', 'there'],
     ],
     [
+      'unfenced Go: a package clause, and a line of closing brackets',
+      '<fim_prefix>package user\n\nimport (\n\t"fmt"\n)\n\nfunc main() {\n<fim_suffix>}\n<fim_middle>',
+      ['<fim_prefix>', '\n', '<CODE>', '\n', '<fim_suffix>', '\n', '<CODE>', '\n', '<fim_middle>'],
+    ],
+    [
       'CodeLlama fill-in-the-middle markers',
       '<PRE> def f(x):\n    y = x <SUF>    return y <MID>',
       ['<PRE>', '\n', '<CODE>', '\n', '<SUF>', '\n', '<CODE>', '\n', '<MID>'],

@@ -66,10 +66,11 @@ function jsonEnd(lines: readonly string[], start: number): number {
  */
 const STATEMENT_LINE = new RegExp(
   [
-    String.raw`^\s*(?:def|class|import|from|return|if|elif|else|for|while|try|except|finally|with|raise|async|await|const|let|var|function|export|interface|public|private|protected|yield|lambda|pass)\b`,
+    String.raw`^\s*(?:def|class|import|from|return|if|elif|else|for|while|try|except|finally|with|raise|async|await|const|let|var|function|export|interface|public|private|protected|yield|lambda|pass|package|func|fn|pub|use|impl|mod|namespace|using|struct|enum|trait|val|fun|void|static|final|defer|end)\b`,
     String.raw`^\s*@\w`,
     String.raw`^(?: {2,}|\t)[\w.]+(?:\(|\[|\.\w|\s*[-+*/]?=[^=])`,
     String.raw`[;{}]\s*$`,
+    String.raw`^\s*[)\]}]+[;,]?\s*$`,
     String.raw`^\s*[\w.[\]]+\s*(?:=|\+=|-=|\*=|:=)\s*\S`,
     String.raw`^\s*[\w.]+\(.*\)\s*$`,
   ].join('|'),
