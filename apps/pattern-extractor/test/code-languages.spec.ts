@@ -840,6 +840,22 @@ describe('declarations that only some languages have', () => {
       { v: 'value', l: 'lhs', r: 'rhs', other: 'unknown', a: 'item', k: 'key', sums: 'totals' },
     ],
     [
+      'TypeScript: the fields of an object type alias and their uses',
+      'typescript',
+      'type Entry<V> = { value: V; expiresAt: number };\n' +
+        'export function fresh<V>(hit: Entry<V>, now: number): V | undefined {\n' +
+        '  return hit.expiresAt > now ? hit.value : undefined;\n}\n',
+      {
+        Entry: 'Slot',
+        V: 'T',
+        value: 'payload',
+        expiresAt: 'deadline',
+        fresh: 'live',
+        hit: 'slot',
+        now: 'at',
+      },
+    ],
+    [
       'GitHub Actions: a renamed matrix dimension',
       'yaml',
       'jobs:\n  test:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        runtime: [18, 20]\n        include:\n          - runtime: 22\n    steps:\n      - uses: actions/setup-node@v4\n        with:\n          node-version: ${{ matrix.runtime }}\n',

@@ -127,9 +127,9 @@ function typeAnnotationFollows(tokens: readonly Token[], at: number): boolean {
 }
 
 /**
- * The fields of TypeScript class and interface bodies (`title: string;`, `@Column() title?: string`)
- * and of Python class bodies (`title: str`, `title = Column(String)`), and Python annotations
- * anywhere (`total: int`).
+ * The fields of TypeScript class and interface bodies and object types (`title: string;`,
+ * `@Column() title?: string`) and of Python class bodies (`title: str`, `title = Column(String)`),
+ * and Python annotations anywhere (`total: int`).
  */
 function declareFields(tokens: readonly Token[], { names, members }: Bindings): void {
   // Per open bracket (TypeScript) or indented block (Python): whether it is a class body.
@@ -138,7 +138,11 @@ function declareFields(tokens: readonly Token[], { names, members }: Bindings): 
   tokens.forEach((token, at) => {
     const previous = tokens[at - 1];
     if ((token.text === 'class' || token.text === 'interface') && previous?.text !== '.') bodyAhead = true;
-    else if (token.kind === 'indent' || OPENERS.has(token.text)) {
+    else if (token.text === 'type' && tokens[at + 1]?.kind === 'name') {
+      // A TypeScript object type, `type Entry<V> = { value: V; expiresAt: number }`: fields too.
+      const end = typeParameters(tokens, at + 2).end;
+      if (tokens[end]?.text === '=' && tokens[end + 1]?.text === '{') bodyAhead = true;
+    } else if (token.kind === 'indent' || OPENERS.has(token.text)) {
       bodies.push(bodyAhead && token.text !== '(' && token.text !== '[');
       if (token.text !== '(' && token.text !== '[') bodyAhead = false;
     } else if (token.kind === 'dedent' || CLOSERS.has(token.text)) bodies.pop();
