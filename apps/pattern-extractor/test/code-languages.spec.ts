@@ -856,6 +856,28 @@ describe('declarations that only some languages have', () => {
       },
     ],
     [
+      'Kotlin: an extension function, called as a member',
+      'kotlin',
+      'data class Student(val name: String, val scores: List<Int>)\n' +
+        'fun Student.meanScore(): Double = if (scores.isEmpty()) 0.0 else scores.average()\n' +
+        'fun report(students: List<Student>) = students.map { it.meanScore() }\n',
+      {
+        Student: 'Pupil',
+        name: 'label',
+        scores: 'marks',
+        meanScore: 'average2',
+        report: 'summary',
+        students: 'all',
+      },
+    ],
+    [
+      'C++: a type alias',
+      'cpp',
+      '#include <string>\n#include <unordered_map>\nusing Counts = std::unordered_map<std::string, int>;\n' +
+        'Counts tally(const std::string& text) {\n  Counts counts;\n  counts[text] += 1;\n  return counts;\n}\n',
+      { Counts: 'Histogram', tally: 'count_words', text: 'input', counts: 'result' },
+    ],
+    [
       'GitHub Actions: a renamed matrix dimension',
       'yaml',
       'jobs:\n  test:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        runtime: [18, 20]\n        include:\n          - runtime: 22\n    steps:\n      - uses: actions/setup-node@v4\n        with:\n          node-version: ${{ matrix.runtime }}\n',

@@ -293,10 +293,12 @@ function declareFunction(context: Context, at: number, member: boolean): void {
   }
   // Kotlin's type parameters come before the name: `fun <T> retry(…)`.
   if (language === 'kotlin') index = genericsEnd(tokens, index, language);
-  // Kotlin's extension functions, `fun String.slug()`: the name is the last before the parameters.
+  // Kotlin's extension functions, `fun String.slug()`: the name is the last before the parameters,
+  // and a member, called as `title.slug()`.
+  const extension = index;
   while (isName(tokens[index]) && tokens[index + 1]?.text === '.' && isName(tokens[index + 2])) index += 2;
   if (isName(tokens[index])) {
-    bind(context, (tokens[index] as Token).text, method);
+    bind(context, (tokens[index] as Token).text, method || index > extension);
     index += 1;
   }
   index = genericsEnd(tokens, index, language);
@@ -493,6 +495,11 @@ export function braceBindings(
       // A loop label, named where a jump leaves it: `break outer`, `goto done`, Kotlin's `break@outer`.
       const label = next.text === '@' && language === 'kotlin' ? tokens[at + 2] : next;
       if (isName(label) && !context.keywords.has(label.text)) bind(context, label.text, false);
+      return;
+    }
+    if (word === 'using' && language === 'cpp' && isName(next) && tokens[at + 2]?.text === '=') {
+      // A C++ type alias, `using Counts = std::unordered_map<std::string, int>;`.
+      bind(context, next.text, member);
       return;
     }
     if (word === 'typename' && (previous?.text === '<' || previous?.text === ',') && isName(next)) {
