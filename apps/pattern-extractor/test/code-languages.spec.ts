@@ -916,6 +916,15 @@ describe('declarations that only some languages have', () => {
     expect(fingerprintCode(broken, 'r').normalized).toBe(fingerprintCode(oneLine, 'r').normalized);
   });
 
+  test('Go: block comments inside an import block are comments', () => {
+    const code =
+      'package main\n\nimport (\n\t"encoding/json"\n\t"log"\n)\n\nfunc main() { log.Println(json.Valid(nil)) }\n';
+    const commented = code
+      .replace('import (', 'import ( /* see README */')
+      .replace('\t"log"', '\t/* logging */ "log"');
+    expect(fingerprintCode(commented, 'go').normalized).toBe(fingerprintCode(code, 'go').normalized);
+  });
+
   test('R: the package a script loads is part of its structure', () => {
     const script = (library: string) => `library(${library})\nx <- read_csv("a.csv")\n`;
     expect(fingerprintCode(script('readr'), 'r').fingerprint).not.toBe(

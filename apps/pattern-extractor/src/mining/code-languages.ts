@@ -565,7 +565,7 @@ function projectRoot(code: string, language: BraceLanguage): string | null {
 
 /** One import statement as one or more normalised import lines (a Go block holds several). */
 function importLines(statement: string, language: BraceLanguage): string[] {
-  const withoutComments = statement.replace(/\/\/[^\n]*/g, '');
+  const withoutComments = statement.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/[^\n]*/g, '');
   const block = language === 'go' ? /^\s*import\s*\(([^)]*)\)/.exec(withoutComments) : null;
   const specs =
     block === null
