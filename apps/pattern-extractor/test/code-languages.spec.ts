@@ -916,6 +916,13 @@ describe('declarations that only some languages have', () => {
     expect(fingerprintCode(broken, 'r').normalized).toBe(fingerprintCode(oneLine, 'r').normalized);
   });
 
+  test('Elixir: a clause head whose pattern spans lines', () => {
+    const code =
+      'defmodule Hits do\n  def prune(state) do\n    Enum.reject(state, fn {_k, times} -> times == [] end)\n  end\nend\n';
+    const broken = code.replace('fn {_k, times}', 'fn {_k,\n      times}');
+    expect(fingerprintCode(broken, 'elixir').normalized).toBe(fingerprintCode(code, 'elixir').normalized);
+  });
+
   test('Go: block comments inside an import block are comments', () => {
     const code =
       'package main\n\nimport (\n\t"encoding/json"\n\t"log"\n)\n\nfunc main() { log.Println(json.Valid(nil)) }\n';

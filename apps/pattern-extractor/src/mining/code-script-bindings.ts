@@ -14,7 +14,7 @@
  * strings, as comments.
  */
 import { type Bindings, matchingClose } from './code-bindings';
-import type { Token } from './code-tokenizer';
+import { CLOSERS, OPENERS, type Token } from './code-tokenizer';
 
 export type ScriptLanguage = 'ruby' | 'lua' | 'elixir' | 'r';
 
@@ -325,10 +325,18 @@ export function scriptBindings(tokens: readonly Token[], language: ScriptLanguag
       return;
     }
     if (token.text === '->' && language === 'elixir') {
-      // A clause head before `->` on its line: `fn acc, x ->`, `{:ok, user} ->`, `x when x > 0 ->`.
+      // A clause head before `->` on its line, or on the lines its brackets span: `fn acc, x ->`,
+      // `{:ok, user} ->`, `x when x > 0 ->`, `fn {_k,\n times} ->`.
       let start = at;
-      while (start > 0 && tokens[start - 1]?.line === token.line && tokens[start - 1]?.text !== 'fn')
-        start -= 1;
+      for (let depth = 0; start > 0; start -= 1) {
+        const before = tokens[start - 1] as Token;
+        if (depth === 0 && (before.text === 'fn' || before.line !== (tokens[start] as Token).line)) break;
+        if (CLOSERS.has(before.text)) depth += 1;
+        else if (OPENERS.has(before.text)) {
+          if (depth === 0) break;
+          depth -= 1;
+        }
+      }
       const guard = tokens.slice(start, at).findIndex((part) => part.text === 'when');
       bindPattern(context, start, guard < 0 ? at : start + guard);
       return;
