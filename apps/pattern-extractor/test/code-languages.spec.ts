@@ -923,6 +923,37 @@ describe('declarations that only some languages have', () => {
     expect(fingerprintCode(broken, 'elixir').normalized).toBe(fingerprintCode(code, 'elixir').normalized);
   });
 
+  test.each([
+    [
+      'R',
+      'r',
+      'library(dplyr)\nlibrary(readr)\nx <- read_csv("a.csv")\n',
+      '# readers\nlibrary(readr) # csv\n',
+    ],
+    ['Ruby', 'ruby', 'require "json"\nrequire "time"\nputs JSON.parse(x)\n', 'require "time" # parse\n'],
+    [
+      'Lua',
+      'lua',
+      'local json = require("cjson")\nlocal t = require("tablex")\nreturn json.decode(s)\n',
+      'local t = require("tablex") -- tables\n',
+    ],
+    [
+      'Elixir',
+      'elixir',
+      'defmodule A do\n  alias Shop.Cart\n  alias Shop.Item\n  def f(x), do: Cart.new(x)\nend\n',
+      '  alias Shop.Item # items\n',
+    ],
+  ])(
+    '%s: a comment after an import or between imports leaves the imports whole',
+    (_name, language, code, commented) => {
+      const lines = code.split('\n');
+      const second = lines.findIndex((line, index) => index > 0 && commented.includes(line.trim()));
+      const edited = [...lines.slice(0, second), commented.trimEnd(), ...lines.slice(second + 1)].join('\n');
+      expect(edited).not.toBe(code);
+      expect(fingerprintCode(edited, language).normalized).toBe(fingerprintCode(code, language).normalized);
+    },
+  );
+
   test('Go: block comments inside an import block are comments', () => {
     const code =
       'package main\n\nimport (\n\t"encoding/json"\n\t"log"\n)\n\nfunc main() { log.Println(json.Valid(nil)) }\n';

@@ -70,10 +70,11 @@ const ELIXIR_ATTRIBUTES = words(
 
 /** Import statements, one per line, by language. */
 const IMPORTS: Record<ScriptLanguage, RegExp> = {
-  ruby: /^[ \t]*(?:require|require_relative|load)[ \t(]+['"][^'"\n]*['"][ \t)]*$/gm,
-  lua: /^[ \t]*(?:local[ \t]+\w+[ \t]*=[ \t]*)?require[ \t(]*['"][^'"\n]*['"][ \t);]*$/gm,
-  elixir: /^[ \t]*(?:alias|import|use|require)[ \t]+[A-Z][\w.]*(?:\.\{[^}\n]*\})?(?:,[^\n]*)?[ \t]*$/gm,
-  r: /^[ \t]*(?:suppressPackageStartupMessages\()?(?:library|require)\(["']?[\w.]+["']?\)\)?[ \t;]*$/gm,
+  ruby: /^[ \t]*(?:require|require_relative|load)[ \t(]+['"][^'"\n]*['"][ \t)]*(?:#[^\n]*)?$/gm,
+  lua: /^[ \t]*(?:local[ \t]+\w+[ \t]*=[ \t]*)?require[ \t(]*['"][^'"\n]*['"][ \t);]*(?:--[^\n]*)?$/gm,
+  elixir:
+    /^[ \t]*(?:alias|import|use|require)[ \t]+[A-Z][\w.]*(?:\.\{[^}\n]*\})?(?:,[^\n#]*)?[ \t]*(?:#[^\n]*)?$/gm,
+  r: /^[ \t]*(?:suppressPackageStartupMessages\()?(?:library|require)\(["']?[\w.]+["']?\)\)?[ \t;]*(?:#[^\n]*)?$/gm,
 };
 
 /**
@@ -108,7 +109,8 @@ function scriptImport(
   language: ScriptLanguage,
   root: string | null,
 ): { line: string; own: string[]; local: boolean } {
-  const text = statement.trim().replace(/\s+/g, ' ').replace(/'/g, '"').replace(/[()]/g, ' ').trim();
+  const code = statement.replace(language === 'lua' ? /--[^\n]*$/ : /#[^\n]*$/, '');
+  const text = code.trim().replace(/\s+/g, ' ').replace(/'/g, '"').replace(/[()]/g, ' ').trim();
   const path = /"([^"]*)"/.exec(text)?.[1] ?? '';
   switch (language) {
     case 'ruby':
@@ -117,7 +119,7 @@ function scriptImport(
         : { line: `require "${path}"`, own: [], local: false };
     case 'r':
       return {
-        line: `library(${/\((?:library|require)?\(?["']?([\w.]+)/.exec(statement.replace(/\s/g, ''))?.[1] ?? ''})`,
+        line: `library(${/\((?:library|require)?\(?["']?([\w.]+)/.exec(code.replace(/\s/g, ''))?.[1] ?? ''})`,
         own: [],
         local: false,
       };
