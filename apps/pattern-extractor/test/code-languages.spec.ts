@@ -878,6 +878,27 @@ describe('declarations that only some languages have', () => {
       { Counts: 'Histogram', tally: 'count_words', text: 'input', counts: 'result' },
     ],
     [
+      'C++: fields declared together, read through another object; objects made by their constructor',
+      'cpp',
+      'class Matrix {\npublic:\n  Matrix(int rows, int cols) : rows_(rows), cols_(cols) {}\n' +
+        '  bool same(const Matrix& other) const { return rows_ == other.rows_ && cols_ == other.cols_; }\n' +
+        'private:\n  int rows_, cols_;\n};\nint check() { Matrix a(2, 3), b(3, 2); int x = 1, y = 2; return a.same(b) + x + y; }\n',
+      {
+        Matrix: 'Grid',
+        rows: 'h',
+        cols: 'w',
+        rows_: 'h_',
+        cols_: 'w_',
+        same: 'equal',
+        other: 'that',
+        a: 'm',
+        b: 'n',
+        x: 'p',
+        y: 'q',
+        check: 'probe',
+      },
+    ],
+    [
       'GitHub Actions: a renamed matrix dimension',
       'yaml',
       'jobs:\n  test:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        runtime: [18, 20]\n        include:\n          - runtime: 22\n    steps:\n      - uses: actions/setup-node@v4\n        with:\n          node-version: ${{ matrix.runtime }}\n',

@@ -601,6 +601,7 @@ export function braceBindings(
       declaredByModifier
     ) {
       bind(context, word, member);
+      if (typeFirst) declareMoreDeclarators(context, at + 1, member);
       return;
     }
     // A C# property: `public string Name { get; set; }`.
@@ -611,13 +612,37 @@ export function braceBindings(
     const group = genericsEnd(tokens, at + 1, language);
     if (tokens[group]?.text !== '(') return;
     const constructor = previous !== undefined && MODIFIERS.has(previous.text);
-    if ((declaredByType || constructor) && bodyFollows(tokens, matchingClose(tokens, group))) {
+    const close = matchingClose(tokens, group);
+    if ((declaredByType || constructor) && bodyFollows(tokens, close)) {
       bind(context, word, member || constructor);
       declareParameters(context, group);
+    } else if (declaredByType && language === 'cpp' && [';', ','].includes(tokens[close + 1]?.text ?? '')) {
+      // An object made by its constructor, `Matrix a(2, 3), b(3, 2);`.
+      bind(context, word, member);
+      declareMoreDeclarators(context, close + 1, member);
     }
   });
   if (traits.ambient !== null && imported !== null) bindAmbient(context, traits.ambient, imported);
   return context.bindings;
+}
+
+/**
+ * The declarators after a type-first declaration's first, from `at` (after that one's name or
+ * arguments) to the `;`: `int rows_, cols_;`, `int a = 1, b = 2;`, `Matrix a(2, 3), b(3, 2);`.
+ */
+function declareMoreDeclarators(context: Context, at: number, member: boolean): void {
+  const { tokens } = context;
+  for (let index = at; index < tokens.length; index += 1) {
+    const text = (tokens[index] as Token).text;
+    if (text === ';' || text === '{' || text === '}' || text === ')') return;
+    if (text === '(' || text === '[') index = matchingClose(tokens, index);
+    else if (text === ',' && isName(tokens[index + 1])) {
+      const follower = tokens[index + 2]?.text ?? ';';
+      if (![',', ';', '=', '(', '[', '{'].includes(follower)) return;
+      bind(context, (tokens[index + 1] as Token).text, member);
+      index += 1;
+    }
+  }
 }
 
 /**
