@@ -1086,6 +1086,47 @@ describe('other languages: a different structure stays apart', () => {
   });
 });
 
+const MAKEFILE = `BINARY := server
+VERSION ?= 1.0.0
+
+.PHONY: build test
+
+# Build the binary.
+build: test
+\t@go build -ldflags "-X main.version=$(VERSION)" -o bin/$(BINARY) ./cmd/$(BINARY)
+
+test:
+\tgo test ./...
+`;
+
+describe('Makefiles', () => {
+  test('renamed variables and targets, other values, comments and a silenced recipe collide', () => {
+    const renamed = MAKEFILE.replace(/BINARY/g, 'APP')
+      .replace(/VERSION/g, 'TAG')
+      .replace(/\bbuild:/, 'compile:')
+      .replace('.PHONY: build test', '.PHONY: compile check')
+      .replace(/\btest\b(?!\s\.)/g, 'check')
+      .replace('server', 'api')
+      .replace('1.0.0', '2.3.1')
+      .replace('# Build the binary.', '# compile it')
+      .replace('\tgo test ./...', '\t@go test ./... # every package');
+    expect(renamed).toContain('compile: check');
+    const left = fingerprintCode(MAKEFILE);
+    const right = fingerprintCode(`\`\`\`makefile\n${renamed}\`\`\``);
+    expect([left.language, right.language]).toEqual(['makefile', 'makefile']);
+    expect(right.normalized).toBe(left.normalized);
+  });
+
+  test.each([
+    ['another command', MAKEFILE.replace('go test ./...', 'go vet ./...')],
+    ['another flag', MAKEFILE.replace('-o bin/', '-race -o bin/')],
+    ['another prerequisite list', MAKEFILE.replace('build: test', 'build:')],
+    ['another assignment operator', MAKEFILE.replace('VERSION ?=', 'VERSION :=')],
+  ])('%s stays apart', (_name, changed) => {
+    expect(fingerprintCode(changed).fingerprint).not.toBe(fingerprintCode(MAKEFILE).fingerprint);
+  });
+});
+
 describe('language detection', () => {
   test.each([
     ...SAMPLES,
@@ -1097,6 +1138,7 @@ describe('language detection', () => {
       'scala',
       'case class User(id: Long, name: String)\n\nobject Users {\n  def names(users: List[User]): List[String] = users.map(_.name)\n}\n',
     ],
+    ['makefile', MAKEFILE],
     [
       'dart',
       "import 'package:flutter/material.dart';\n\nclass Title extends StatelessWidget {\n  final String text;\n  const Title(this.text);\n  @override\n  Widget build(BuildContext context) => Text(text);\n}\n",

@@ -38,7 +38,7 @@ import {
   scriptBindings,
   scriptImports,
 } from './code-script-bindings';
-import { dockerfileNormalForm, shellNormalForm } from './code-shell';
+import { dockerfileNormalForm, makefileNormalForm, shellNormalForm } from './code-shell';
 import {
   braceImports,
   braceTraits,
@@ -497,6 +497,7 @@ function normalForm(code: string, language: CodeLanguage): string {
   if (language === 'yaml') return yamlNormalForm(code);
   if (language === 'shell') return shellNormalForm(code);
   if (language === 'dockerfile') return dockerfileNormalForm(code);
+  if (language === 'makefile') return makefileNormalForm(code);
   if (language === 'terraform') return terraformNormalForm(code);
   let imports: string[];
   let body: string[];

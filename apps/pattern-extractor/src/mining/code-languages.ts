@@ -28,11 +28,20 @@ export type CodeLanguage =
   | 'r'
   | 'shell'
   | 'dockerfile'
+  | 'makefile'
   | 'terraform';
 
 export type BraceLanguage = Exclude<
   CodeLanguage,
-  'python' | 'typescript' | 'sql' | 'yaml' | ScriptLanguage | 'shell' | 'dockerfile' | 'terraform'
+  | 'python'
+  | 'typescript'
+  | 'sql'
+  | 'yaml'
+  | ScriptLanguage
+  | 'shell'
+  | 'dockerfile'
+  | 'makefile'
+  | 'terraform'
 >;
 
 /**
@@ -306,6 +315,9 @@ const LANGUAGE_NAMES: ReadonlyMap<string, CodeLanguage> = new Map(
     dockerfile: 'dockerfile',
     docker: 'dockerfile',
     containerfile: 'dockerfile',
+    make: 'makefile',
+    makefile: 'makefile',
+    mk: 'makefile',
     terraform: 'terraform',
     tf: 'terraform',
     hcl: 'terraform',
@@ -333,6 +345,13 @@ const SIGNALS: readonly Signal[] = [
     // The first instruction, after comments and `ARG`s only (`^` is the code's start).
     pattern:
       /^(?:[ \t]*(?:#[^\n]*|ARG[ \t][^\n]*)?\n)*[ \t]*FROM[ \t]+\S+(?:[ \t]+AS[ \t]+\S+)?[ \t]*(?:\n|$)/i,
+  },
+  {
+    language: 'makefile',
+    hints: ['\n\t'],
+    // A rule with a recipe line (recipes start with a tab), and a variable or a phony target.
+    pattern: /^[^\s:#=][^:#=\n]*::?(?!=)[^\n]*\n\t\S/m,
+    confirm: /^\.PHONY[ \t]*:|\$\([A-Za-z_][\w.-]*\)|^[A-Za-z_][\w.-]*[ \t]*(?::=|\?=|\+=)/m,
   },
   {
     language: 'terraform',

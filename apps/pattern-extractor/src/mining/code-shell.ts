@@ -1,7 +1,7 @@
 import { numbering } from './code-data-languages';
 
 /**
- * Shell scripts and Dockerfiles for code fingerprints (see `code-fingerprints.ts`). A shell command
+ * Shell scripts, Dockerfiles and Makefiles for code fingerprints (see `code-fingerprints.ts`). A shell command
  * reads as its command name, its flags and, for tools with subcommands (`git push`, `docker build`),
  * its subcommand: those are the structure. Its other words (paths, messages, package names, URLs)
  * are literal values, `VAL`; the variables and functions the script defines are placeholders, by
@@ -9,6 +9,7 @@ import { numbering } from './code-data-languages';
  * are kept. Quotes, comments, line continuations, `;` against a line break and the placement of
  * `{`, `then` and `do` are layout. A Dockerfile reads as its instructions, each in the same terms:
  * `RUN`, `CMD` and `ENTRYPOINT` hold shell commands; the keys of `ENV`, `ARG` and `LABEL` are kept.
+ * A Makefile reads as its assignments, rules and recipes, recipes being shell commands.
  */
 
 interface ShellToken {
@@ -461,4 +462,68 @@ export function dockerfileNormalForm(code: string): string {
       return [keyword, ...parts].join(' ');
     })
     .join('\n');
+}
+
+/** A Makefile variable's assignment: `NAME := value`, `NAME ?= value`, `export NAME = value`. */
+const MAKE_ASSIGNMENT = /^(?:(?:export|override)\s+)?([A-Za-z_][\w.-]*)\s*(::?=|\?=|\+=|!=|=)\s*(.*)$/;
+/** A Makefile rule: its targets, then after `:` (or `::`) its prerequisites. */
+const MAKE_RULE = /^([^\s:=#][^:=#]*?)\s*(::?)(?!=)\s*(.*)$/;
+
+/** A Makefile line without its comment (a `#` at the start or after a space). */
+function withoutMakeComment(line: string): string {
+  return line.replace(/(?:^|\s)#.*$/, '').trim();
+}
+
+/** Make's variable references, `$(NAME)` and `${NAME}`, as the shell's `${NAME}`. */
+function asShellReferences(text: string): string {
+  return text.replace(/\$[({]([A-Za-z_][\w.-]*)[)}]/g, '$${$1}');
+}
+
+/**
+ * The normal form of a Makefile: one line per assignment, rule and recipe command. The file's own
+ * names, its variables and its targets (`build`, referred to as a prerequisite or in `.PHONY`), are
+ * numbered; values are `VAL` but for the variables they read; recipes are shell commands (see
+ * `shellNormalForm`), `@` (run silently) aside.
+ */
+export function makefileNormalForm(code: string): string {
+  const lines = code.replace(/\\\r?\n/g, ' ').split('\n');
+  const own = new Set<string>();
+  for (const line of lines) {
+    if (line.startsWith('\t')) continue;
+    const text = withoutMakeComment(line);
+    const assigned = MAKE_ASSIGNMENT.exec(text)?.[1];
+    if (assigned !== undefined) own.add(assigned);
+    else {
+      for (const target of MAKE_RULE.exec(text)?.[1]?.split(/\s+/) ?? []) {
+        if (/^[\w-]+$/.test(target)) own.add(target);
+      }
+    }
+  }
+  const names = new Placeholders(own);
+  const value = (word: string) =>
+    own.has(word) ? names.of(word) : valueWord(asShellReferences(word), names);
+  const out: string[] = [];
+  for (const line of lines) {
+    if (line.startsWith('\t')) {
+      const command = line.trim().replace(/^@+/, '');
+      if (command !== '' && !command.startsWith('#'))
+        out.push(`\t${normaliseShell(asShellReferences(command), names).replace(/\n/g, ' ; ')}`);
+      continue;
+    }
+    const text = withoutMakeComment(line);
+    if (text === '') continue;
+    const assignment = MAKE_ASSIGNMENT.exec(text);
+    const rule = assignment === null ? MAKE_RULE.exec(text) : null;
+    if (assignment !== null) {
+      const words = (assignment[3] as string).split(/\s+/).filter((word) => word !== '');
+      out.push([names.of(assignment[1] as string), assignment[2], ...words.map(value)].join(' '));
+    } else if (rule !== null) {
+      const targets = (rule[1] as string)
+        .split(/\s+/)
+        .map((target) => (own.has(target) ? names.of(target) : target));
+      const prerequisites = (rule[3] as string).split(/\s+/).filter((word) => word !== '');
+      out.push([...targets, rule[2], ...prerequisites.map(value)].join(' '));
+    } else out.push(text.replace(/\s+/g, ' '));
+  }
+  return out.join('\n');
 }
