@@ -333,11 +333,11 @@ export class PromptTemplateMiner {
   /** Every template learned so far, most used first (then by fingerprint). */
   templates(): PromptTemplate[] {
     const byFingerprint = new Map<string, PromptTemplate>();
+    const homes = this.keyedHomes();
     for (const partition of this.partitions) {
       for (const cluster of partition.clusters) {
         for (const variant of cluster.variants) {
           const own = renderTemplate(cluster.items, variant.values);
-          const homes = this.keyedHomes();
           const filed = partition.key === '' ? homes.byFingerprint.get(templateFingerprint(own)) : undefined;
           const keyed = filed ?? { fingerprint: templateFingerprint(own), template: own };
           const { fingerprint, template } = homes.byNodeType.get(keyed.fingerprint) ?? keyed;
@@ -435,8 +435,8 @@ export class PromptTemplateMiner {
   private keyedHomes(): KeyedHomes {
     if (this.homes !== null) return this.homes;
     const keyless = this.byKey.get('');
-    const keyed = this.partitions
-      .filter((partition) => partition !== keyless)
+    const keyedPartitions = this.partitions.filter((partition) => partition !== keyless);
+    const keyed = keyedPartitions
       .flatMap((partition) =>
         partition.clusters.flatMap((cluster) =>
           cluster.variants.map(({ values, count }) => variantTemplate(cluster.items, values, count)),
@@ -451,7 +451,6 @@ export class PromptTemplateMiner {
         byFingerprint.set(templateFingerprint(own.template), homeOf(own, keyed));
       }
     }
-    const keyedPartitions = this.partitions.filter((partition) => partition !== keyless);
     this.homes = { byFingerprint, byRow: new Map(), keyed, byNodeType: nodeTypeAliases(keyedPartitions) };
     return this.homes;
   }
