@@ -330,14 +330,14 @@ export function rowCount(cluster: Cluster): number {
 }
 
 /**
- * Row counts at which what a cluster's placements are changes (`belongsTogether`, `covers`): besides
- * its shape, what placements depend on.
+ * Row counts at which a cluster's placements may change (`belongsTogether`, `covers`): besides its
+ * shape, what placements depend on.
  */
 export const PLACEMENT_ROW_COUNTS: readonly number[] = [MIN_SETTLED_ROWS, MIN_COVERING_ROWS];
 
 /**
- * Whether one side is a template proven on MIN_COVERING_ROWS rows that covers the other, an unproven one
- * (`Overlap.leftCovers`): a row whose free text is long beside a short scaffold
+ * Whether one side is a template proven on MIN_COVERING_ROWS rows that covers the other, an unproven
+ * one (`Overlap.leftCovers`): a row whose free text is long beside a short scaffold
  * ("### Instruction:⏎<*>⏎<CODE>") shares little of its own, yet all of the template's; so does a
  * cluster that two such rows started. The template must have a content word.
  */
