@@ -115,6 +115,12 @@ describe('promptTokens masks obvious variables', () => {
       ['<fim_prefix>', '\n', '<CODE>', '\n', '<fim_suffix>', '\n', '<CODE>', '\n', '<fim_middle>'],
     ],
     [
+      'unfenced SQL: a table definition and a query',
+      'Given the tables:\nCREATE TABLE users (\n  id INTEGER PRIMARY KEY,\n  email TEXT NOT NULL\n);\n\n' +
+        'SELECT email FROM users WHERE id = 1;\nWrite a view.',
+      ['Given', 'the', 'tables:', '\n', '<CODE>', '\n', 'Write', 'a', 'view.'],
+    ],
+    [
       'CodeLlama fill-in-the-middle markers',
       '<PRE> def f(x):\n    y = x <SUF>    return y <MID>',
       ['<PRE>', '\n', '<CODE>', '\n', '<SUF>', '\n', '<CODE>', '\n', '<MID>'],

@@ -59,15 +59,17 @@ function jsonEnd(lines: readonly string[], start: number): number {
 }
 
 /**
- * A line that reads as source code rather than prose: it starts with a statement keyword or a
- * decorator, is an indented call or assignment, ends like a statement or a block, or is an assignment
- * or a bare call. Prompt scaffolds are prose (and end sentences with `.` or `:`), so a run of such lines
- * is a pasted-code slot even without a fence; masking it keeps LCS from anchoring on code tokens.
+ * A line that reads as source code rather than prose: it starts with a statement keyword, a
+ * decorator or an upper-case SQL statement, is an indented call or assignment, ends like a statement
+ * or a block, or is an assignment or a bare call. Prompt scaffolds are prose (and end sentences with
+ * `.` or `:`), so a run of such lines is a pasted-code slot even without a fence; masking it keeps
+ * LCS from anchoring on code tokens.
  */
 const STATEMENT_LINE = new RegExp(
   [
     String.raw`^\s*(?:def|class|import|from|return|if|elif|else|for|while|try|except|finally|with|raise|async|await|const|let|var|function|export|interface|public|private|protected|yield|lambda|pass|package|func|fn|pub|use|impl|mod|namespace|using|struct|enum|trait|val|fun|void|static|final|defer|end)\b`,
     String.raw`^\s*@\w`,
+    String.raw`^\s*(?:(?:CREATE|ALTER|DROP)\s+(?:TABLE|INDEX|VIEW|UNIQUE|MATERIALIZED|TYPE|OR\s+REPLACE)|SELECT|INSERT\s+INTO|UPDATE\s+\S+\s+SET|DELETE\s+FROM|WITH\s+\w+\s+AS)\b`,
     String.raw`^(?: {2,}|\t)[\w.]+(?:\(|\[|\.\w|\s*[-+*/]?=[^=])`,
     String.raw`[;{}]\s*$`,
     String.raw`^\s*[)\]}]+[;,]?\s*$`,
