@@ -1,15 +1,16 @@
 import { numbering } from './code-data-languages';
 
 /**
- * Shell scripts, Dockerfiles and Makefiles for code fingerprints (see `code-fingerprints.ts`). A shell command
- * reads as its command name, its flags and, for tools with subcommands (`git push`, `docker build`),
- * its subcommand: those are the structure. Its other words (paths, messages, package names, URLs)
- * are literal values, `VAL`; the variables and functions the script defines are placeholders, by
- * first occurrence; the environment's (`$HOME`, `$GITHUB_SHA`) and the positional ones (`$1`, `$@`)
- * are kept. Quotes, comments, line continuations, `;` against a line break and the placement of
- * `{`, `then` and `do` are layout. A Dockerfile reads as its instructions, each in the same terms:
- * `RUN`, `CMD` and `ENTRYPOINT` hold shell commands; the keys of `ENV`, `ARG` and `LABEL` are kept.
- * A Makefile reads as its assignments, rules and recipes, recipes being shell commands.
+ * Shell scripts, Dockerfiles and Makefiles for code fingerprints (see `code-fingerprints.ts`). A
+ * shell command reads as its command name, its flags and, for tools with subcommands (`git push`,
+ * `docker build`), its subcommand: those are the structure. Its other words (paths, messages,
+ * package names, URLs) are literal values, `VAL`; the variables and functions the script defines
+ * are placeholders, by first occurrence; the environment's (`$HOME`, `$GITHUB_SHA`) and the
+ * positional ones (`$1`, `$@`) are kept. Quotes, comments, line continuations, `;` against a line
+ * break and the placement of `{`, `then` and `do` are layout. A Dockerfile reads as its
+ * instructions, each in the same terms: `RUN`, `CMD` and `ENTRYPOINT` hold shell commands; the keys
+ * of `ENV`, `ARG` and `LABEL` are kept. A Makefile reads as its assignments, rules and recipes,
+ * recipes being shell commands.
  */
 
 interface ShellToken {
