@@ -899,6 +899,26 @@ describe('declarations that only some languages have', () => {
       },
     ],
     [
+      'C#: a type pattern’s variable, also negated',
+      'csharp',
+      'class A {\n  string F(object o) => o is Todo todo ? todo.Title : "";\n' +
+        '  bool G(object o) { if (o is not Todo other) return false; return other.Done; }\n}\n',
+      { todo: 'item', other: 'task', F: 'Title2', G: 'IsDone' },
+    ],
+    [
+      'Java: an instanceof pattern’s variable',
+      'java',
+      'class A {\n  static String f(Object o) {\n    if (o instanceof String text) return text.trim();\n    return "";\n  }\n}\n',
+      { text: 'value', f: 'clean' },
+    ],
+    [
+      'C++: a member initialised with braces',
+      'cpp',
+      'class Ring {\n  std::array<int, 8> data_{};\n  std::size_t head_ = 0;\npublic:\n' +
+        '  void put(int v) { data_[head_] = v; head_ = (head_ + 1) % 8; }\n};\n',
+      { Ring: 'Buffer', data_: 'slots_', head_: 'next_', put: 'push_value', v: 'value' },
+    ],
+    [
       'GitHub Actions: a renamed matrix dimension',
       'yaml',
       'jobs:\n  test:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        runtime: [18, 20]\n        include:\n          - runtime: 22\n    steps:\n      - uses: actions/setup-node@v4\n        with:\n          node-version: ${{ matrix.runtime }}\n',

@@ -502,6 +502,16 @@ export function braceBindings(
       bind(context, next.text, member);
       return;
     }
+    if ((word === 'is' || word === 'instanceof') && (language === 'csharp' || language === 'java')) {
+      // A type pattern's variable: `o is Todo todo`, `o is not Todo todo`, `o instanceof Todo todo`.
+      let index = at + 1;
+      if (tokens[index]?.text === 'not') index += 1;
+      while (tokens[index + 1]?.text === '.' && isName(tokens[index + 2])) index += 2;
+      const variable = tokens[index + 1];
+      if (isName(tokens[index]) && isName(variable) && !context.keywords.has(variable.text))
+        bind(context, variable.text, false);
+      return;
+    }
     if (word === 'typename' && (previous?.text === '<' || previous?.text === ',') && isName(next)) {
       // A C++ template's type parameter: `template <typename T, typename U>`.
       bind(context, next.text, false);
@@ -596,8 +606,11 @@ export function braceBindings(
     // Type-first declarations: `T name = …`, `T name;`, and functions `T name(…) {`.
     const declaredByType = previous !== undefined && endsType(context, at - 1);
     const declaredByModifier = previous !== undefined && MODIFIERS.has(previous.text) && next?.text === '=';
+    // C++ initialises with braces too: `std::array<T, N> data_{};`.
+    const braced =
+      language === 'cpp' && next?.text === '{' && tokens[matchingClose(tokens, at + 1) + 1]?.text === ';';
     if (
-      (declaredByType && next !== undefined && DECLARATION_FOLLOWERS.has(next.text)) ||
+      (declaredByType && next !== undefined && (DECLARATION_FOLLOWERS.has(next.text) || braced)) ||
       declaredByModifier
     ) {
       bind(context, word, member);
