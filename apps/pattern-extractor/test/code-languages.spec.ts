@@ -1160,6 +1160,12 @@ describe('language detection', () => {
     ],
     ['makefile', MAKEFILE],
     [
+      'scala',
+      'package shapes\n\nsealed trait Shape\ncase class Circle(r: Double) extends Shape\n' +
+        'object Area {\n  def of(s: Shape): Double = s match { case Circle(r) => 3.14 * r * r }\n}\n',
+    ],
+    ['sql', 'BEGIN;\nINSERT INTO stock (sku, qty) VALUES ($1, $2)\nON CONFLICT (sku) DO NOTHING;\nCOMMIT;\n'],
+    [
       'dart',
       "import 'package:flutter/material.dart';\n\nclass Title extends StatelessWidget {\n  final String text;\n  const Title(this.text);\n  @override\n  Widget build(BuildContext context) => Text(text);\n}\n",
     ],

@@ -399,12 +399,14 @@ const SIGNALS: readonly Signal[] = [
     language: 'sql',
     hints: null,
     pattern:
-      /^\s*(?:(?:--[^\n]*|\/\*[\s\S]*?\*\/)\s*)*(?:SELECT|WITH|CREATE|ALTER|INSERT|UPDATE|DELETE|DROP|BEGIN|EXPLAIN)\s/i,
+      /^\s*(?:(?:--[^\n]*|\/\*[\s\S]*?\*\/)\s*)*(?:SELECT|WITH|CREATE|ALTER|INSERT|UPDATE|DELETE|DROP|BEGIN|EXPLAIN)[\s;]/i,
   },
   {
     language: 'go',
     hints: ['package ', 'func '],
     pattern: /^package \w+[ \t]*$|^func (?:\(\w+ \*?[\w.[\]]+\) )?\w+(?:\[[^\]\n]*\])?\(/m,
+    // Scala and Kotlin write `package x` too.
+    confirm: /^(?:func |import [("]|type \w+ (?:struct|interface)\b|var \w+ |const \w+ )/m,
   },
   {
     language: 'rust',
