@@ -995,6 +995,14 @@ describe('declarations that only some languages have', () => {
     },
   );
 
+  test('Shell: a variable tested after && inside [[ … ]] is read, not run', () => {
+    const script =
+      '#!/usr/bin/env bash\nset -euo pipefail\nTAG="latest"\n' +
+      'if [[ "$ENV" == "production" && "$TAG" == "latest" ]]; then\n  echo "refusing" && exit 1\nfi\n';
+    const renamedTag = script.split('TAG').join('IMAGE_TAG');
+    expect(fingerprintCode(renamedTag, 'shell').normalized).toBe(fingerprintCode(script, 'shell').normalized);
+  });
+
   test('Go: block comments inside an import block are comments', () => {
     const code =
       'package main\n\nimport (\n\t"encoding/json"\n\t"log"\n)\n\nfunc main() { log.Println(json.Valid(nil)) }\n';

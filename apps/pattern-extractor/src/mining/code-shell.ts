@@ -324,6 +324,8 @@ function normaliseShell(code: string, names: Placeholders, tokens = shellTokens(
   let tool: string | null = null;
   /** The tool's subcommand words read so far (`aws s3 cp`: two), 2 once an argument was not one. */
   let subcommands = 0;
+  /** Inside `[[ … ]]`, where `&&` and `||` join tests, not commands. */
+  let inTest = false;
   const separate = () => {
     const last = out[out.length - 1];
     if (last !== undefined && last !== ';' && !COMMAND_STARTERS.has(last) && last !== '{') out.push(';');
@@ -332,12 +334,15 @@ function normaliseShell(code: string, names: Placeholders, tokens = shellTokens(
     if (token.kind !== 'word') {
       if (token.kind === 'newline' || token.text === ';') separate();
       else out.push(token.text);
+      if (inTest && (token.text === '&&' || token.text === '||')) return;
       commandStart = token.kind === 'newline' || COMMAND_STARTERS.has(token.text);
       if (commandStart) declaring = false;
       tool = null;
       return;
     }
     const word = token.text;
+    if (word === '[[') inTest = true;
+    else if (word === ']]') inTest = false;
     if (commandStart) {
       if (NO_SEPARATOR_BEFORE.has(word) && out[out.length - 1] === ';') out.pop();
       const assignment = ASSIGNMENT.exec(word);
