@@ -948,20 +948,42 @@ describe('declarations that only some languages have', () => {
     );
   });
 
-  test('R: an argument list broken over lines names the callee’s arguments, declares nothing', () => {
-    const oneLine =
-      'library(ggplot2)\np <- ggplot(df, aes(x = region, y = total)) + labs(x = "Region", y = "Total")\n';
-    const broken = oneLine
-      .replace('aes(x = region, y', 'aes(x = region,\n  y')
-      .replace('", y =', '",\n     y =');
-    expect(fingerprintCode(broken, 'r').normalized).toBe(fingerprintCode(oneLine, 'r').normalized);
-  });
-
-  test('Elixir: a clause head whose pattern spans lines', () => {
-    const code =
-      'defmodule Hits do\n  def prune(state) do\n    Enum.reject(state, fn {_k, times} -> times == [] end)\n  end\nend\n';
-    const broken = code.replace('fn {_k, times}', 'fn {_k,\n      times}');
-    expect(fingerprintCode(broken, 'elixir').normalized).toBe(fingerprintCode(code, 'elixir').normalized);
+  const rOneLine =
+    'library(ggplot2)\np <- ggplot(df, aes(x = region, y = total)) + labs(x = "Region", y = "Total")\n';
+  const elixirPrune =
+    'defmodule Hits do\n  def prune(state) do\n    Enum.reject(state, fn {_k, times} -> times == [] end)\n  end\nend\n';
+  const shellGuard =
+    '#!/usr/bin/env bash\nset -euo pipefail\nTAG="latest"\n' +
+    'if [[ "$ENV" == "production" && "$TAG" == "latest" ]]; then\n  echo "refusing" && exit 1\nfi\n';
+  const goImports =
+    'package main\n\nimport (\n\t"encoding/json"\n\t"log"\n)\n\nfunc main() { log.Println(json.Valid(nil)) }\n';
+  test.each([
+    [
+      'R: an argument list broken over lines names the callee’s arguments, declares nothing',
+      'r',
+      rOneLine,
+      rOneLine.replace('aes(x = region, y', 'aes(x = region,\n  y').replace('", y =', '",\n     y ='),
+    ],
+    [
+      'Elixir: a clause head whose pattern spans lines',
+      'elixir',
+      elixirPrune,
+      elixirPrune.replace('fn {_k, times}', 'fn {_k,\n      times}'),
+    ],
+    [
+      'Shell: a variable tested after && inside [[ … ]] is read, not run',
+      'shell',
+      shellGuard,
+      shellGuard.split('TAG').join('IMAGE_TAG'),
+    ],
+    [
+      'Go: block comments inside an import block are comments',
+      'go',
+      goImports,
+      goImports.replace('import (', 'import ( /* see README */').replace('\t"log"', '\t/* logging */ "log"'),
+    ],
+  ])('%s', (_name, language, code, edited) => {
+    expect(fingerprintCode(edited, language).normalized).toBe(fingerprintCode(code, language).normalized);
   });
 
   test.each([
@@ -994,23 +1016,6 @@ describe('declarations that only some languages have', () => {
       expect(fingerprintCode(edited, language).normalized).toBe(fingerprintCode(code, language).normalized);
     },
   );
-
-  test('Shell: a variable tested after && inside [[ … ]] is read, not run', () => {
-    const script =
-      '#!/usr/bin/env bash\nset -euo pipefail\nTAG="latest"\n' +
-      'if [[ "$ENV" == "production" && "$TAG" == "latest" ]]; then\n  echo "refusing" && exit 1\nfi\n';
-    const renamedTag = script.split('TAG').join('IMAGE_TAG');
-    expect(fingerprintCode(renamedTag, 'shell').normalized).toBe(fingerprintCode(script, 'shell').normalized);
-  });
-
-  test('Go: block comments inside an import block are comments', () => {
-    const code =
-      'package main\n\nimport (\n\t"encoding/json"\n\t"log"\n)\n\nfunc main() { log.Println(json.Valid(nil)) }\n';
-    const commented = code
-      .replace('import (', 'import ( /* see README */')
-      .replace('\t"log"', '\t/* logging */ "log"');
-    expect(fingerprintCode(commented, 'go').normalized).toBe(fingerprintCode(code, 'go').normalized);
-  });
 
   test('R: the package a script loads is part of its structure', () => {
     const script = (library: string) => `library(${library})\nx <- read_csv("a.csv")\n`;

@@ -682,21 +682,30 @@ function bindAmbient(
 }
 
 /**
+ * Back from `from` over balanced brackets: the first token at depth 0 that `stops` accepts, or the
+ * unmatched opener around `from` (-1 when none is).
+ */
+function backToStop(tokens: readonly Token[], from: number, stops: (text: string) => boolean): number {
+  let at = from;
+  for (let depth = 0; at >= 0; at -= 1) {
+    const text = (tokens[at] as Token).text;
+    if (CLOSERS.has(text)) depth += 1;
+    else if (OPENERS.has(text)) {
+      if (depth === 0) break;
+      depth -= 1;
+    } else if (depth === 0 && stops(text)) break;
+  }
+  return at;
+}
+
+/**
  * The bindings of a Rust match arm's pattern, before its `=>` at `arrow`: `Ok(s)`, `Shape::Circle {
  * radius }`, `Some(n) if n > 0`. Lower-case names inside its brackets, but field names before `:`
  * (`Point { x: px }` binds `px`), calls and paths.
  */
 function declareMatchArm(context: Context, arrow: number): void {
   const { tokens } = context;
-  let start = arrow - 1;
-  for (let depth = 0; start >= 0; start -= 1) {
-    const text = (tokens[start] as Token).text;
-    if (CLOSERS.has(text)) depth += 1;
-    else if (OPENERS.has(text)) {
-      if (depth === 0) break;
-      depth -= 1;
-    } else if (depth === 0 && text === ',') break;
-  }
+  const start = backToStop(tokens, arrow - 1, (text) => text === ',');
   let end = arrow;
   for (let at = start + 1, depth = 0; at < arrow; at += 1) {
     const text = (tokens[at] as Token).text;
@@ -726,15 +735,7 @@ function declareMatchArm(context: Context, arrow: number): void {
  */
 function declareCaseClause(context: Context, arrow: number): boolean {
   const { tokens } = context;
-  let start = arrow - 1;
-  for (let depth = 0; start >= 0; start -= 1) {
-    const text = (tokens[start] as Token).text;
-    if (CLOSERS.has(text)) depth += 1;
-    else if (OPENERS.has(text)) {
-      if (depth === 0) return false;
-      depth -= 1;
-    } else if (depth === 0 && (text === 'case' || text === ';' || text === '=>')) break;
-  }
+  const start = backToStop(tokens, arrow - 1, (text) => text === 'case' || text === ';' || text === '=>');
   if (tokens[start]?.text !== 'case') return false;
   let typed = false;
   for (let at = start + 1, depth = 0; at < arrow; at += 1) {
