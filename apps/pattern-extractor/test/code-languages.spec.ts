@@ -930,6 +930,20 @@ describe('declarations that only some languages have', () => {
       'library(dplyr)\nresult <- orders %>%\n  mutate(total = price * qty) %>%\n  filter(total > 100)\n',
       { total: 'amount', result: 'big' },
     ],
+    [
+      'Terraform: the iterators of for expressions',
+      'terraform',
+      'variable "subnets" {}\nlocals {\n  ids = [for s in var.subnets : s.id if s.public]\n' +
+        '  zones = { for k, v in var.subnets : v.zone => k }\n}\n',
+      { s: 'net', k: 'index', v: 'subnet' },
+    ],
+    [
+      'Dart: a getter and a setter, read through the object',
+      'dart',
+      'class Cart {\n  int _limit = 3;\n  int get limit => _limit;\n  set limit(int value) { _limit = value; }\n' +
+        '  bool full(List<int> items) => items.length >= this.limit;\n}\n',
+      { Cart: 'Basket', _limit: '_max', limit: 'max', value: 'v', full: 'isFull', items: 'xs' },
+    ],
   ])('%s', (_name, language, left, renames) => {
     const right = renamed(left, renames);
     expect(right).not.toBe(left);
@@ -955,6 +969,14 @@ describe('declarations that only some languages have', () => {
   const shellGuard =
     '#!/usr/bin/env bash\nset -euo pipefail\nTAG="latest"\n' +
     'if [[ "$ENV" == "production" && "$TAG" == "latest" ]]; then\n  echo "refusing" && exit 1\nfi\n';
+  const shellArithmetic =
+    '#!/usr/bin/env bash\nlines=$(wc -l < "$1")\nfor ((i = lines; i > 0; i--)); do echo "$i"; done\n' +
+    'retries=0\nwhile (( retries < 5 )); do (( retries++ )); sleep $(( 2 ** $retries )); done\n' +
+    'echo "$(( $(date +%s) - lines ))"\n';
+  const swiftToggle =
+    'import SwiftUI\n\nstruct SettingsView: View {\n    @State private var isEnabled = false\n\n' +
+    '    var body: some View {\n        Toggle("Notifications", isOn: $isEnabled)\n' +
+    '            .disabled(!isEnabled)\n    }\n}\n';
   const goImports =
     'package main\n\nimport (\n\t"encoding/json"\n\t"log"\n)\n\nfunc main() { log.Println(json.Valid(nil)) }\n';
   test.each([
@@ -975,6 +997,25 @@ describe('declarations that only some languages have', () => {
       'shell',
       shellGuard,
       shellGuard.split('TAG').join('IMAGE_TAG'),
+    ],
+    [
+      'Shell: variables set and read in arithmetic, with and without $, in other spacing',
+      'shell',
+      shellArithmetic,
+      shellArithmetic
+        .split('lines')
+        .join('count')
+        .split('retries')
+        .join('attempt')
+        .replace(/\bi\b/g, 'k')
+        .replace('(( attempt < 5 ))', '((attempt<5))')
+        .replace('$(( 2 ** $attempt ))', '$((2**attempt))'),
+    ],
+    [
+      'Swift: a property and its projected value, $name',
+      'swift',
+      swiftToggle,
+      swiftToggle.split('isEnabled').join('notify').replace('SettingsView', 'PrefsView'),
     ],
     [
       'Go: block comments inside an import block are comments',
@@ -1108,6 +1149,11 @@ describe('other languages: a different structure stays apart', () => {
     ['Elixir: map_reduce instead of reduce', ELIXIR, ELIXIR.replace('Enum.reduce', 'Enum.map_reduce')],
     ['Shell: bzip2 instead of gzip', SHELL, SHELL.replace('gzip', 'bzip2')],
     ['Shell: aws s3 sync instead of cp', SHELL, SHELL.replace('aws s3 cp', 'aws s3 sync')],
+    [
+      'Shell: a loop counting down instead of up',
+      'n=3\nfor ((i = 0; i < n; i++)); do echo "$i"; done\n',
+      'n=3\nfor ((i = 0; i < n; i--)); do echo "$i"; done\n',
+    ],
     ['Dockerfile: npm install instead of npm ci', DOCKERFILE, DOCKERFILE.replace('npm ci', 'npm install')],
     [
       'JavaScript: another required module',

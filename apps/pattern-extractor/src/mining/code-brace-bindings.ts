@@ -576,6 +576,15 @@ export function braceBindings(
       }
       return;
     }
+    if ((word === 'get' || word === 'set') && language === 'dart' && isName(next)) {
+      // A Dart getter or setter: `int get total => …`, `set total(int value) {`.
+      const after = tokens[at + 2]?.text;
+      if (word === 'get' ? after === '=>' || after === '{' : after === '(') {
+        bind(context, next.text, true);
+        if (word === 'set') declareParameters(context, at + 2);
+      }
+      return;
+    }
     if (context.keywords.has(word) && !TYPE_WORDS.has(word)) return;
     const body = braces[braces.length - 1];
     const bodyKind = body === undefined ? undefined : context.bodies.get(body);

@@ -220,11 +220,17 @@ const NAMED_BLOCKS = new Set(['variable', 'output', 'module']);
 const OWN_PREFIXES = new Set(['var', 'local', 'module', 'data']);
 
 /**
- * The names a Terraform file declares: variables, outputs, modules, locals, and the names (second
- * labels) of its resources and data sources.
+ * The names a Terraform file declares: variables, outputs, modules, locals, the names (second
+ * labels) of its resources and data sources, and the iterators of its `for` expressions.
  */
-function terraformNames(tokens: readonly Token[]): { names: Set<string>; locals: Set<number> } {
+function terraformNames(tokens: readonly Token[]): {
+  names: Set<string>;
+  locals: Set<number>;
+  iterators: Set<string>;
+} {
   const names = new Set<string>();
+  /** The names a `for` expression binds: `[for s in var.subnets : s.id]`, `{ for k, v in … }`. */
+  const iterators = new Set<string>();
   /** Where each local is declared: the index of its name in `locals { … }`. */
   const locals = new Set<number>();
   let localsDepth = -1;
@@ -239,6 +245,12 @@ function terraformNames(tokens: readonly Token[]): { names: Set<string>; locals:
       depth -= 1;
       if (depth === localsDepth) localsDepth = -1;
     }
+    if (token.text === 'for' && ['[', '{'].includes(tokens[at - 1]?.text ?? '')) {
+      for (let index = at + 1; tokens[index]?.kind === 'name' && tokens[index]?.text !== 'in'; index += 2) {
+        iterators.add((tokens[index] as Token).text);
+        if (tokens[index + 1]?.text !== ',') break;
+      }
+    }
     const atLineStart = tokens[at - 1] === undefined || (tokens[at - 1] as Token).line < token.line;
     if (token.kind !== 'name' || !atLineStart) return;
     if (TYPED_BLOCKS.has(token.text) && label(2) !== undefined) names.add(label(2) as string);
@@ -249,7 +261,7 @@ function terraformNames(tokens: readonly Token[]): { names: Set<string>; locals:
       locals.add(at);
     }
   });
-  return { names, locals };
+  return { names, locals, iterators };
 }
 
 /**
@@ -260,7 +272,7 @@ function terraformNames(tokens: readonly Token[]): { names: Set<string>; locals:
  */
 export function terraformNormalForm(code: string): string {
   const tokens = tokenize(code, 'terraform');
-  const { names: own, locals } = terraformNames(tokens);
+  const { names: own, locals, iterators } = terraformNames(tokens);
   const placeholder = numbering();
   const out: string[] = [];
   tokens.forEach((token, at) => {
@@ -277,7 +289,15 @@ export function terraformNormalForm(code: string): string {
       return;
     }
     if (token.kind === 'number') out.push('NUM');
-    else if (token.kind === 'name' && own.has(token.text)) {
+    else if (
+      token.kind === 'name' &&
+      iterators.has(token.text) &&
+      previous?.text !== '.' &&
+      tokens[at + 1]?.text !== '='
+    ) {
+      // A `for` expression's iterator, read bare: `s.id`, `k => upper(v)`.
+      out.push(placeholder(token.text));
+    } else if (token.kind === 'name' && own.has(token.text)) {
       const reference = previous?.text === '.' && tokens[at - 2]?.kind === 'name';
       // A local's declaration (`locals { tags = … }`); an attribute of the same name is no reference.
       const declared = locals.has(at);

@@ -58,7 +58,7 @@ import {
 export { type CodeLanguage, detectLanguage } from './code-languages';
 
 /** Bump when a change to the algorithm changes fingerprints. */
-export const ALGORITHM_VERSION = 'code-fingerprints/8';
+export const ALGORITHM_VERSION = 'code-fingerprints/9';
 
 /** A Markdown fence line: three or more backticks or tildes, then an optional info string. */
 const FENCE_LINE = /^[ \t]*(`{3,}|~{3,})[ \t]*([\w+#.-]*)[^`\n]*$/;
@@ -428,6 +428,14 @@ function normaliseBody(
           // An environment variable's name is a key, as in `os.environ["X"]`: a literal value.
           const environment = base?.text === 'env' && tokens[at - 4]?.text === 'process';
           out.push(environment ? 'ENV' : own ? placeholder(`.${token.text}`) : token.text);
+        } else if (
+          token.text.startsWith('$') &&
+          !bound.has(token.text) &&
+          bindings.names.has(token.text.slice(1))
+        ) {
+          // Swift's projected value of the code's own property, `$isOn` beside `isOn`.
+          const name = token.text.slice(1);
+          out.push(`$${placeholder(bindings.members.has(name) ? `.${name}` : name)}`);
         } else if (keywords.has(token.text) || !bound.has(token.text)) out.push(token.text);
         // A keyword argument's name is the callee's (`params=params`), whatever the caller names;
         // the code's own callee's parameter is the code's own name.

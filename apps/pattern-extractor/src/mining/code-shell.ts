@@ -95,6 +95,9 @@ const SUBCOMMAND_TOOLS = new Set(
 const SPECIAL_VARIABLE = /^(?:\d+|[@*#?$!-])$/;
 const NAME = /^[A-Za-z_]\w*$/;
 const ASSIGNMENT = /^([A-Za-z_]\w*)(?:\[[^\]]*\])?\+?=/;
+/** A variable an arithmetic expression sets: `i = 0`, `total += n`, `i++`, `--left`. */
+const ARITHMETIC_ASSIGNMENT =
+  /(?<![\w$])([A-Za-z_]\w*)\s*(?:(?:\*\*|<<|>>|[-+*/%&|^])?=(?!=)|\+\+|--)|(?:\+\+|--)\s*([A-Za-z_]\w*)/g;
 
 /** Cuts shell code into words, operators and line breaks (heredoc bodies become one `HEREDOC` word). */
 function shellTokens(code: string): ShellToken[] {
@@ -137,6 +140,12 @@ function shellTokens(code: string): ShellToken[] {
     } else if (char === '$' && code[at + 1] === '(') {
       const end = groupEnd(code, at + 1);
       word += code.slice(at, end);
+      at = end;
+    } else if (char === '(' && code[at + 1] === '(' && word === '') {
+      // An arithmetic command or C-style loop head, `(( n++ ))`, `for ((i = 0; i < n; i++))`: one word.
+      flush();
+      const end = groupEnd(code, at);
+      tokens.push({ kind: 'word', text: code.slice(at, end) });
       at = end;
     } else {
       const operator = OPERATORS.find((candidate) => code.startsWith(candidate, at));
@@ -192,6 +201,10 @@ function definedNames(tokens: readonly ShellToken[]): Set<string> {
     const previous = tokens[at - 1]?.text;
     const next = tokens[at + 1]?.text;
     if (token.kind !== 'word') return;
+    if (token.text.includes('((')) {
+      for (const match of token.text.matchAll(ARITHMETIC_ASSIGNMENT))
+        names.add((match[1] ?? match[2]) as string);
+    }
     const assigned = ASSIGNMENT.exec(token.text)?.[1];
     if (assigned !== undefined) names.add(assigned);
     else if ((previous === 'for' || previous === 'select') && NAME.test(token.text)) names.add(token.text);
@@ -261,8 +274,10 @@ function valueWord(word: string, names: Placeholders): string {
       } else at += 1;
     } else if (char === '$' && word[at + 1] === '(') {
       const end = groupEnd(word, at + 1);
-      const inner = word.slice(at + (word[at + 2] === '(' ? 3 : 2), end - (word[at + 2] === '(' ? 2 : 1));
-      out += `$( ${normaliseShell(inner, names).replace(/\n/g, ' ; ')} )`;
+      out +=
+        word[at + 2] === '('
+          ? `$${arithmetic(word.slice(at + 1, end), names)}`
+          : `$( ${normaliseShell(word.slice(at + 2, end - 1), names).replace(/\n/g, ' ; ')} )`;
       literal = false;
       at = end;
     } else if (char === '$' && word[at + 1] === '{') {
@@ -289,6 +304,49 @@ function valueWord(word: string, names: Placeholders): string {
     }
   }
   return out === '' ? 'VAL' : out;
+}
+
+/** Arithmetic operators, longest first. */
+const ARITHMETIC_OPERATORS =
+  /^(?:\*\*=|<<=|>>=|\+\+|--|\*\*|<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%&|^]=|[-+*/%<>=!~&|^?:,;()])/;
+
+/**
+ * An arithmetic expression, `((…))` as `$((…))` holds it: variables with or without `$` read alike
+ * (the script's own numbered), numbers are `VAL`, operators kept, command substitutions normalised.
+ */
+function arithmetic(group: string, names: Placeholders): string {
+  const inner = group.slice(2, group.endsWith('))') ? -2 : group.length);
+  const out: string[] = [];
+  for (let at = 0; at < inner.length;) {
+    const rest = inner.slice(at);
+    const space = /^\s+/.exec(rest)?.[0];
+    const name = /^\$(\d+|[@*#?$!]|[A-Za-z_]\w*)|^([A-Za-z_]\w*)/.exec(rest);
+    const number = /^(?:0x[\da-f]+|\d+(?:#\w+)?)/i.exec(rest)?.[0];
+    const operator = ARITHMETIC_OPERATORS.exec(rest)?.[0];
+    let length = 1;
+    if (space !== undefined) length = space.length;
+    else if (/^(?:\$[({]|")/.test(rest)) {
+      // A command substitution, a parameter expansion or a quoted part, read as in a word.
+      if (rest.startsWith('"')) length = quotedEnd(rest, 0);
+      else if (rest.startsWith('$(')) length = groupEnd(rest, 1);
+      else length = rest.indexOf('}') + 1 || rest.length;
+      out.push(valueWord(rest.slice(0, length), names));
+    } else if (name !== null) {
+      length = name[0].length;
+      out.push(variable((name[1] ?? name[2]) as string, names));
+    } else if (number !== undefined) {
+      length = number.length;
+      out.push('VAL');
+    } else if (operator === ';' || operator === ',') {
+      // Attached to the part they end, so that a `;` reads as no command separator.
+      out.push(`${out.pop() ?? ''}${operator}`);
+    } else {
+      if (operator !== undefined) length = operator.length;
+      out.push(rest.slice(0, length));
+    }
+    at += length;
+  }
+  return `(( ${out.join(' ')} ))`;
 }
 
 /** The index of the next quote or `$` in `word` from `at` (at least `at + 1`). */
@@ -341,6 +399,11 @@ function normaliseShell(code: string, names: Placeholders, tokens = shellTokens(
       return;
     }
     const word = token.text;
+    if (word.startsWith('((')) {
+      out.push(arithmetic(word, names));
+      commandStart = false;
+      return;
+    }
     if (word === '[[') inTest = true;
     else if (word === ']]') inTest = false;
     if (commandStart) {
