@@ -571,6 +571,18 @@ describe('other languages: renames, literals, comments and layout collide', () =
       PHP.replace('<?php\n', '# the store action\n'),
     ],
     [
+      'SQL: AS before an alias, and a column named like a type',
+      SQL.replace('JOIN customers c ON', 'JOIN customers AS c ON').replace('c.email', 'c.email, c.date'),
+      SQL.replace(/\bc\./g, 'cust.')
+        .replace('customers c', 'customers cust')
+        .replace('cust.email', 'cust.email, cust.signed_up'),
+    ],
+    [
+      'SQL: a column defined with a name that is also a keyword',
+      'CREATE TABLE events (id SERIAL PRIMARY KEY, type TEXT NOT NULL, date DATE);\n',
+      'CREATE TABLE audits (id SERIAL PRIMARY KEY, kind TEXT NOT NULL, day DATE);\n',
+    ],
+    [
       'SQL: a block comment for a line comment',
       SQL,
       SQL.replace('-- top customers by revenue', '/* top customers\n   by revenue */'),
@@ -1121,6 +1133,11 @@ describe('other languages: a different structure stays apart', () => {
       SQL.replace("interval '30 days'", "interval '30 days'\n    AND o.status = 'paid'"),
     ],
     ['SQL: ascending', SQL, SQL.replace('DESC', 'ASC')],
+    [
+      'SQL: a cast to another type',
+      'SELECT CAST(o.placed AS DATE) FROM orders o;\n',
+      'SELECT CAST(o.placed AS TEXT) FROM orders o;\n',
+    ],
     ['YAML: another key', YAML, YAML.replace('replicas: 3', 'replicas: 3\n  paused: true')],
     ['GitHub Actions: one step more', ACTIONS, `${ACTIONS}      - run: npm run build\n`],
     [

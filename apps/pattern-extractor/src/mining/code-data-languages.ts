@@ -35,6 +35,15 @@ const NAMING_WORDS = new Set(
   'ON TABLE INTO REFERENCES FROM JOIN UPDATE INDEX EXISTS VIEW FUNCTION PROCEDURE TYPE TRIGGER'.split(' '),
 );
 
+/** Column types: a word before one, first in a column definition, names the column (`type TEXT`). */
+const COLUMN_TYPES = new Set(
+  (
+    'INT INTEGER BIGINT SMALLINT SERIAL BIGSERIAL SMALLSERIAL TEXT VARCHAR CHAR CHARACTER BOOLEAN BOOL ' +
+    'NUMERIC DECIMAL REAL DOUBLE FLOAT UUID JSON JSONB BYTEA BLOB CLOB TIMESTAMP TIMESTAMPTZ DATE TIME ' +
+    'INTERVAL INET CIDR MONEY'
+  ).split(' '),
+);
+
 /** Placeholders `$0`, `$1`… for names, numbered by first occurrence. */
 export function numbering(): (name: string) => string {
   const placeholders = new Map<string, string>();
@@ -66,8 +75,16 @@ export function sqlNormalForm(code: string): string {
       case 'name': {
         const upper = token.text.toUpperCase();
         const previous = tokens[at - 1]?.text.toUpperCase() ?? '';
+        const nextWord = next?.kind === 'name' ? next.text.toUpperCase() : '';
+        // `AS` before an alias is optional: `FROM users AS u` is `FROM users u`.
+        if (upper === 'AS' && nextWord !== '' && !SQL_WORDS.has(nextWord) && tokens[at + 2]?.text !== '(')
+          return;
         const call = next?.text === '(' && previous !== '.' && !NAMING_WORDS.has(previous);
-        const isWord = SQL_WORDS.has(upper) || call;
+        // A column, whatever word it is: after a qualifier (`o.date`), or defined (`(type TEXT,`).
+        const column =
+          (previous === '.' && next?.text !== '(') ||
+          ((previous === '(' || previous === ',') && COLUMN_TYPES.has(nextWord));
+        const isWord = !column && (SQL_WORDS.has(upper) || call);
         out.push(isWord ? upper : placeholder(token.text.toLowerCase()));
         return;
       }
