@@ -40,4 +40,40 @@ describe('belongsTogether', () => {
     expect(overlap(template, row).matched).toBe(2);
     expect(belongsTogether(overlap(template, row))).toBe(false);
   });
+
+  const story = (team: string, text: string) =>
+    words(`As a developer on the ${team} team, implement this: ${text}`);
+  const first = story(
+    'billing',
+    'Amounts are stored in cents and displayed in USD. Also the nightly integration keeps timing out, so retry it twice.',
+  );
+  const second = story(
+    'data platform',
+    'Grace from ops asked for an audit trail of verified warehouses before the next quarterly review starts.',
+  );
+
+  test('two rows that open with the same scaffold belong, however long the free text after it', () => {
+    const shared = overlap(first, second);
+    expect(shared.matched / Math.min(shared.leftConstants, shared.rightConstants)).toBeLessThan(0.5);
+    expect(shared.anchored).toBe(true);
+    expect(belongsTogether(shared)).toBe(true);
+    // The same at the end: a slot first, the scaffold after it.
+    const reversed = (items: Item[]) => [...items].reverse();
+    expect(belongsTogether(overlap(reversed(first), reversed(second)))).toBe(true);
+  });
+
+  test('an opening of function words, or one broken by free text, anchors nothing', () => {
+    const functionWords = overlap(
+      words('It is not that all of the bugs are fixed: we know the parser fails on tabs.'),
+      words('It is not that all of the tests pass: nobody has run them since Friday.'),
+    );
+    expect(functionWords.anchored).toBe(false);
+    expect(belongsTogether(functionWords)).toBe(false);
+    const broken = overlap(
+      words('Please write a parser for the CSV export that the billing team uploads every night.'),
+      words('Please write the docs so that a new parser for every export team ships tonight.'),
+    );
+    expect(broken.anchored).toBe(false);
+    expect(belongsTogether(broken)).toBe(false);
+  });
 });

@@ -49,6 +49,29 @@ describe('joiningVariant', () => {
   });
 });
 
+describe('bestPlacement', () => {
+  test('a template the row opens like wins over a prompt sharing more of its free text', () => {
+    const paragraph =
+      'Only accounts created in the last 30 days are considered. Catalogs marked as draft must be ' +
+      'excluded from the export. We need pagination with a default page size of 50.';
+    const tokens = (text: string) => text.split(' ');
+    const story = (text: string) =>
+      tokens(`System: You are a senior TypeScript engineer. Answer with code only.\nUser: ${text}`);
+    const shortRows = ['Add retries to the upload client.', 'Rename the billing module to payments.'];
+    const [left, right] = shortRows.map((text, index) => rowCluster(story(text), `s${index}`, ''));
+    const template = mergeClusters(
+      left as Cluster,
+      right as Cluster,
+      align((left as Cluster).items, (right as Cluster).items),
+    );
+    const otherTemplate = rowCluster(tokens(`Implement the following feature: ${paragraph}`), 'f1', '');
+    const row = story(`${paragraph} Nice to have: dark mode.`);
+    const placement = bestPlacement([otherTemplate, template], row);
+    expect(placement?.clusterIndex).toBe(1);
+    expect(renderTemplate(placement?.alignment.items ?? [], [])).toContain('Answer with code only.');
+  });
+});
+
 describe('mergeClusters', () => {
   test('lines of masked variables between slots are one slot: a pasted log, however many lines', () => {
     const log = (lines: string[]) => [

@@ -610,7 +610,7 @@ describe('the miner state', () => {
   test('a state saved by another version of the miner is refused, with the way out', () => {
     const state = new PromptTemplateMiner().exportState();
     expect(() => new PromptTemplateMiner().importState({ ...state, version: 'prompt-templates/1' })).toThrow(
-      'prompt miner state is prompt-templates/1, this miner is prompt-templates/7: rebuild it with `run --full`',
+      'prompt miner state is prompt-templates/1, this miner is prompt-templates/8: rebuild it with `run --full`',
     );
   });
 

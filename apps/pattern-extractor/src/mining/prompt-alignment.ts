@@ -11,6 +11,14 @@ export const LONG_SEQUENCE = 100;
 /** Shared constants in runs that make two long sequences one template. */
 export const MIN_SHARED_IN_RUNS = 12;
 const RUN_LENGTH = 3;
+/**
+ * Shared constants, and content words among them, of a run at the start or the end of both sides
+ * that makes them one template whatever follows it (`Overlap.anchored`).
+ */
+export const MIN_ANCHOR_CONSTANTS = 6;
+export const MIN_ANCHOR_CONTENT = 3;
+/** Tokens that may sit between two constants of an anchoring run, on either side (or one gap). */
+const ANCHOR_STEP = 2;
 
 /** A template token is a constant string or `null`, a gap. */
 export type Item = string | null;
@@ -54,6 +62,13 @@ export interface Overlap {
   readonly matched: number;
   /** Shared constants that sit in runs of RUN_LENGTH or more, contiguous on both sides. */
   readonly inRuns: number;
+  /**
+   * Whether both sides open (or end) alike: MIN_ANCHOR_CONSTANTS shared constants or more, with
+   * MIN_ANCHOR_CONTENT content words, from the first (or to the last) token of each side, at most
+   * ANCHOR_STEP tokens or one gap apart. "As a developer on the <*> team, implement this:" before
+   * a paragraph of free text: the paragraphs share a few words, the rows a whole scaffold.
+   */
+  readonly anchored: boolean;
   readonly leftConstants: number;
   readonly rightConstants: number;
   /** The same three counts over content constants only (`isContent`). */
@@ -321,6 +336,47 @@ function sideCounts(items: readonly Item[]): SideCounts {
   return counts;
 }
 
+/** Whether `items[from, to)` is a step within an anchoring run: few tokens, or one gap. */
+function anchorStep(items: readonly Item[], from: number, to: number): boolean {
+  return to - from <= ANCHOR_STEP || (to - from === 1 && items[from] === null);
+}
+
+/** `Overlap.anchored`: a run of `pairs` long enough from the start, or to the end, of both sides. */
+function anchoredRun(
+  pairs: readonly (readonly [number, number])[],
+  left: readonly Item[],
+  right: readonly Item[],
+  content: Uint8Array,
+): boolean {
+  const long = (constants: number, words: number) =>
+    constants >= MIN_ANCHOR_CONSTANTS && words >= MIN_ANCHOR_CONTENT;
+  let constants = 0;
+  let words = 0;
+  let leftAt = 0;
+  let rightAt = 0;
+  for (const [leftIndex, rightIndex] of pairs) {
+    if (!anchorStep(left, leftAt, leftIndex) || !anchorStep(right, rightAt, rightIndex)) break;
+    constants += 1;
+    words += content[leftIndex] as number;
+    leftAt = leftIndex + 1;
+    rightAt = rightIndex + 1;
+  }
+  if (long(constants, words)) return true;
+  constants = 0;
+  words = 0;
+  leftAt = left.length;
+  rightAt = right.length;
+  for (let index = pairs.length - 1; index >= 0; index -= 1) {
+    const [leftIndex, rightIndex] = pairs[index] as readonly [number, number];
+    if (!anchorStep(left, leftIndex + 1, leftAt) || !anchorStep(right, rightIndex + 1, rightAt)) break;
+    constants += 1;
+    words += content[leftIndex] as number;
+    leftAt = leftIndex;
+    rightAt = rightIndex;
+  }
+  return long(constants, words);
+}
+
 /**
  * Whether `general`, all of whose constants `pairs` match, has a gap wherever `specific` has
  * something beyond them (`pairs` are (general, specific) index pairs).
@@ -355,6 +411,7 @@ export function overlap(left: readonly Item[], right: readonly Item[]): Overlap 
     pairs,
     matched: pairs.length,
     inRuns: tokensInRuns(pairs),
+    anchored: anchoredRun(pairs, left, right, numbered.contentAt),
     leftConstants: numbered.leftAt.length,
     rightConstants: rightSide.constants,
     matchedContent,
@@ -437,6 +494,7 @@ export function belongsTogether(alignment: Overlap, leftSettled = false, rightSe
   if (!keepsScaffold(rightConstants, rightContent, alignment.rightIsTemplate, rightSettled)) return false;
   const contentShared = similarity(matchedContent, leftContent, rightContent) >= MIN_SIMILARITY;
   if (contentShared && similarity(matched, leftConstants, rightConstants) >= MIN_SIMILARITY) return true;
+  if (alignment.anchored) return true;
   const longSides = Math.min(alignment.leftConstants, alignment.rightConstants) >= LONG_SEQUENCE;
   return longSides && alignment.inRuns >= MIN_SHARED_IN_RUNS;
 }

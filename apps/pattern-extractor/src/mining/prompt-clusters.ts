@@ -349,8 +349,18 @@ function covers(shared: Overlap, leftProven: boolean, rightProven: boolean): boo
 }
 
 /**
- * The cluster `items` fit best (most shared constants, then oldest), or null: above MIN_SIMILARITY,
- * or covered (`covers`). `items` are a row's, or those of the cluster at `skip`.
+ * Whether a candidate fits better than the best so far: one that both sides open or end alike
+ * (`Overlap.anchored`) before one that only shares words in between (two paragraphs of free text
+ * written alike, in prompts of two templates), then the one sharing more constants.
+ */
+function better(candidate: Overlap, best: Overlap): boolean {
+  if (candidate.anchored !== best.anchored) return candidate.anchored;
+  return candidate.matched > best.matched;
+}
+
+/**
+ * The cluster `items` fit best (`better`, then oldest), or null: above MIN_SIMILARITY, or covered
+ * (`covers`). `items` are a row's, or those of the cluster at `skip`.
  */
 export function bestPlacement(
   clusters: readonly Cluster[],
@@ -365,7 +375,7 @@ export function bestPlacement(
     const rows = rowCount(cluster);
     const together = belongsTogether(shared, rows >= MIN_SETTLED_ROWS, own >= MIN_SETTLED_ROWS);
     if (!together && !covers(shared, rows >= MIN_COVERING_ROWS, own >= MIN_COVERING_ROWS)) return;
-    if (best === null || shared.matched > best.shared.matched) best = { clusterIndex, shared };
+    if (best === null || better(shared, best.shared)) best = { clusterIndex, shared };
   });
   if (best === null) return null;
   const { clusterIndex, shared } = best;
