@@ -253,6 +253,11 @@ describe('grouping behaviours', () => {
       [10],
     ],
     [
+      'a block of pasted code that some rows leave empty',
+      tenTimes((i) => `Write a loader for ${WORDS[i]}.\nExamples:${i % 4 ? `\n${code(i)}` : ''}`),
+      [10],
+    ],
+    [
       'one optional word: two templates',
       tenTimes((i) => `Write ${i % 3 ? '' : 'unit '}tests for ${WORDS[i]}.\nThanks.`),
       [4, 6],

@@ -101,9 +101,16 @@ function mergeVariants(variants: readonly Variant[]): Variant[] {
   return [...byKey.values()];
 }
 
-/** Whether a gap value (tokens joined by spaces) is masked variables only: a value no constant holds. */
+/**
+ * Whether a gap value (tokens joined by spaces) is masked variables only, on lines of their own or
+ * not: a value no constant holds (an `env:` block that is `<CODE>` in one row is empty in another).
+ */
 function isMaskedValue(value: string): boolean {
-  return value.split(' ').every((token) => isMaskedToken(token));
+  const tokens = value.split(' ');
+  return (
+    tokens.some((token) => isMaskedToken(token)) &&
+    tokens.every((token) => token === '\n' || isMaskedToken(token))
+  );
 }
 
 /** Words an optional passage holds at least: fewer, and its presence is a constant difference. */
