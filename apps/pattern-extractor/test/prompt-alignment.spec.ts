@@ -27,6 +27,23 @@ describe('align', () => {
   });
 });
 
+describe('overlap', () => {
+  test('function words that two paragraphs of free text share are no scaffold', () => {
+    const left = words(
+      'Write a function that parses the export of every tenant and sorts it. Include type hints.',
+    );
+    const right = words(
+      'Write a function that merges two lists into the one list the caller passed. Include type hints.',
+    );
+    const merged = align(left, right).items;
+    expect(merged).toEqual(['Write', 'a', 'function', 'that', null, 'Include', 'type', 'hints.']);
+    // Between short values they are: "to" stays.
+    expect(
+      align(words('Rename fetchUser to loadUser now.'), words('Rename save to persist now.')).items,
+    ).toEqual(['Rename', null, 'to', null, 'now.']);
+  });
+});
+
 describe('belongsTogether', () => {
   const template: Item[] = ['Write', 'a', null, 'script', 'that', null];
 

@@ -400,8 +400,43 @@ function gapsCover(
   return true;
 }
 
+/** Tokens on each side of a run of function words that make it part of the free text around it. */
+const FREE_TEXT_AROUND = 3;
+
+/**
+ * `pairs` without the runs of matched function words and punctuation that free text on both sides
+ * of them shares by chance: "the" in two paragraphs, which would otherwise stay a constant between
+ * two slots, `<*> the <*>`, for as long as every row's paragraph has one. A run counts as free text
+ * when the unmatched stretch before it and the one after it each hold FREE_TEXT_AROUND tokens or
+ * more on one side at least; "Rename <*> to <*>" keeps its "to" between two short values.
+ */
+function withoutStrayWords(
+  pairs: [number, number][],
+  left: readonly Item[],
+  right: readonly Item[],
+): [number, number][] {
+  const token = (index: number) => left[(pairs[index] as [number, number])[0]] as string;
+  const filler = (index: number) => !isContent(token(index)) && !isMaskedToken(token(index));
+  /** The unmatched tokens before pair `index` (after the last one, at `pairs.length`), the longer side's. */
+  const stretch = (index: number): number => {
+    const [leftTo, rightTo] = pairs[index] ?? [left.length, right.length];
+    const [leftFrom, rightFrom] = pairs[index - 1] ?? [-1, -1];
+    return Math.max(leftTo - leftFrom - 1, rightTo - rightFrom - 1);
+  };
+  const kept: [number, number][] = [];
+  for (let start = 0; start < pairs.length;) {
+    // A run of filler pairs, next to each other on both sides, or a pair of another kind.
+    let end = start + 1;
+    if (filler(start)) while (end < pairs.length && filler(end) && stretch(end) === 0) end += 1;
+    const stray = filler(start) && stretch(start) >= FREE_TEXT_AROUND && stretch(end) >= FREE_TEXT_AROUND;
+    if (!stray) kept.push(...pairs.slice(start, end));
+    start = end;
+  }
+  return kept;
+}
+
 export function overlap(left: readonly Item[], right: readonly Item[]): Overlap {
-  const pairs = lcsPairs(left, right);
+  const pairs = withoutStrayWords(lcsPairs(left, right), left, right);
   const numbered = numberedConstants(left);
   const rightSide = sideCounts(right);
   let matchedContent = 0;
