@@ -253,6 +253,14 @@ describe('grouping behaviours', () => {
       [10],
     ],
     [
+      'a Japanese scaffold, its slot written flush against it',
+      tenTimes(
+        (i) =>
+          `次の${['Rust', 'Go', 'Kotlin', 'Swift', 'Java'][i % 5]}コードをリファクタリングしてください。\n${code(i)}`,
+      ),
+      [10],
+    ],
+    [
       'a block of pasted code that some rows leave empty',
       tenTimes((i) => `Write a loader for ${WORDS[i]}.\nExamples:${i % 4 ? `\n${code(i)}` : ''}`),
       [10],

@@ -48,7 +48,7 @@ export function isMaskedToken(token: string): boolean {
 /** Whether a constant carries content: a word other than a function word or a masked variable. */
 function isContent(token: string): boolean {
   return (
-    /[A-Za-z0-9]/.test(token) &&
+    /[\p{L}\p{N}]/u.test(token) &&
     !isMaskedToken(token) &&
     !FUNCTION_WORDS.has(token.toLowerCase().replace(/[^a-z]/g, ''))
   );

@@ -197,7 +197,16 @@ function isCodeName(methodName: string): boolean {
 const SPECIAL_TOKEN =
   /<[|｜][^|｜\s<>]+[|｜]>|<fim_[a-z]+>|<(?:PRE|SUF|MID|EOT)>|\[\/?INST\]|<<\/?SYS>>|<\/?s>/g;
 
-/** The masked token sequence of a prompt: whitespace-separated tokens, line breaks as tokens. */
+/** Chinese, Japanese and Korean script (and their punctuation), which separates no words by spaces. */
+const CJK = /[\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af]/;
+/** A run of CJK script, or a run of anything else. */
+const SCRIPT_RUN = /[\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af]+|[^\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af]+/g;
+
+/**
+ * The masked token sequence of a prompt: whitespace-separated tokens, line breaks as tokens. Where
+ * CJK script meets another, a token ends too: "次のRustコードを…" names the language in a word of
+ * its own, as "Refactor this Rust code" does.
+ */
 export function promptTokens(promptText: string, methodName = ''): string[] {
   // The scans are skipped where they cannot match: most prompts have neither a `\r` nor a fence.
   let text = promptText.includes('\r') ? promptText.replace(/\r\n?/g, '\n') : promptText;
@@ -211,7 +220,8 @@ export function promptTokens(promptText: string, methodName = ''): string[] {
   for (const line of text.split('\n')) {
     const trimmed = line.trim();
     if (trimmed === '') continue;
-    const words = trimmed.split(/\s+/);
+    let words = trimmed.split(/\s+/);
+    if (CJK.test(trimmed)) words = words.flatMap((word) => word.match(SCRIPT_RUN) ?? [word]);
     if (tokens.length > 0) tokens.push(NEWLINE);
     tokens.push(...words);
   }
