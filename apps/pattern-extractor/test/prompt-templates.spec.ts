@@ -482,6 +482,19 @@ describe('grouping behaviours', () => {
     expect(templateFingerprint('Fix:\nit')).not.toBe(templateFingerprint('Fix: it'));
   });
 
+  test('nor is pasted code filling a slot or part of it, or an article before a slot', () => {
+    const error = templateFingerprint('Error:\n<CODE>\nExplain the cause.');
+    expect(templateFingerprint('Error:\n<*> <CODE>\nExplain the cause.')).toBe(error);
+    expect(templateFingerprint('Error:\n<*>\nExplain the cause.')).toBe(error);
+    expect(templateFingerprint('Error:\n<JSON> <*>\nExplain the cause.')).toBe(error);
+    expect(templateFingerprint('You are a <*>. Answer briefly.')).toBe(
+      templateFingerprint('You are <*>. Answer briefly.'),
+    );
+    // Constants still tell templates apart, between slots too.
+    expect(templateFingerprint('Convert <*> to <*>')).not.toBe(templateFingerprint('Convert <*> into <*>'));
+    expect(templateFingerprint('Error:\n<CODE>\nExplain the fix.')).not.toBe(error);
+  });
+
   test('a template whose method names follow the data is one template, within a node type', () => {
     const prompt = (i: number) =>
       `Write the method for ${WORDS[i]} in the ${WORDS[9 - i]} module.\nOnly code.`;

@@ -131,10 +131,28 @@ export interface PromptMinerState {
  * for services and for routers) is one template, learnt per partition and counted together.
  */
 export function templateFingerprint(template: string): string {
-  // A slot may span lines, so whether the line break beside it went into it or stayed scaffold
-  // (alignments of different rows decide either way) is no difference between templates.
-  const canonical = template.replace(/[ \n]*<\*>[ \n]*/g, ' <*> ').trim();
-  return hash('sha256', `${ALGORITHM_VERSION}\u0000${canonical}`, 'hex').slice(0, 32);
+  return hash('sha256', `${ALGORITHM_VERSION}\u0000${canonicalTemplate(template)}`, 'hex').slice(0, 32);
+}
+
+/** Blocks a slot may hold as a whole or in part: pasted code, JSON. */
+const BLOCK_MASKS = /<(?:CODE|JSON)>/g;
+
+/**
+ * What of a template tells it from others: its constants around its slots, whatever the slots
+ * hold. Where the alignments of different rows (in different node types, or before and after a
+ * template settled) may draw a slot's edges differently, the forms are one:
+ * - a line break beside a slot went into it or stayed scaffold;
+ * - pasted code or JSON fills a slot, or part of it: `Error:⏎<*> <CODE>` (a message line, then
+ *   the stack trace) and `Error:⏎<CODE>` are one scaffold, as `<CODE>` and a slot whose short
+ *   snippet read as no code are;
+ * - an article before a slot is part of its value or not: "You are a <*>", "You are <*>".
+ */
+function canonicalTemplate(template: string): string {
+  return template
+    .replace(BLOCK_MASKS, '<*>')
+    .replace(/[ \n]*<\*>(?:[ \n]*<\*>)*[ \n]*/g, ' <*> ')
+    .replace(/(?:^| )(?:a|an|the) <\*>/gi, ' <*>')
+    .trim();
 }
 
 function partitionKey(row: Pick<PromptRow, 'node_type'>): string {
