@@ -74,6 +74,10 @@ describe('belongsTogether', () => {
     expect(shared.matched / Math.min(shared.leftConstants, shared.rightConstants)).toBeLessThan(0.5);
     expect(shared.anchored).toBe(true);
     expect(belongsTogether(shared)).toBe(true);
+    // A whole first line, shorter, with three content words.
+    const feature = (text: string) => words(`Implement the following feature: \n ${text}`);
+    const lines = overlap(feature(first.slice(9).join(' ')), feature(second.slice(10).join(' ')));
+    expect(lines.anchored).toBe(true);
     // The same at the end: a slot first, the scaffold after it.
     const reversed = (items: Item[]) => [...items].reverse();
     expect(belongsTogether(overlap(reversed(first), reversed(second)))).toBe(true);

@@ -65,8 +65,10 @@ export interface Overlap {
   /**
    * Whether both sides open (or end) alike: MIN_ANCHOR_CONSTANTS shared constants or more, with
    * MIN_ANCHOR_CONTENT content words, from the first (or to the last) token of each side, at most
-   * ANCHOR_STEP tokens or one gap apart. "As a developer on the <*> team, implement this:" before
-   * a paragraph of free text: the paragraphs share a few words, the rows a whole scaffold.
+   * ANCHOR_STEP tokens or one gap apart, or as many as make a whole first line with that many
+   * content words ("Implement the following feature:⏎"). "As a developer on the <*> team,
+   * implement this:" before a paragraph of free text: the paragraphs share a few words, the rows
+   * a whole scaffold.
    */
   readonly anchored: boolean;
   readonly leftConstants: number;
@@ -360,6 +362,7 @@ function anchoredRun(
     words += content[leftIndex] as number;
     leftAt = leftIndex + 1;
     rightAt = rightIndex + 1;
+    if (left[leftIndex] === '\n' && words >= MIN_ANCHOR_CONTENT) return true;
   }
   if (long(constants, words)) return true;
   constants = 0;
