@@ -45,13 +45,23 @@ export function isMaskedToken(token: string): boolean {
   return MASKED.test(token);
 }
 
-/** Whether a constant carries content: a word other than a function word or a masked variable. */
+/** `isContent` of the tokens met so far: scaffold words come back row after row. */
+const contentOf = new Map<string, boolean>();
+/** Tokens `contentOf` holds at most (forgotten all at once beyond): free text brings new ones. */
+const MAX_CONTENT_TOKENS = 1 << 16;
+
+/** Whether a constant carries content: a word, in any script, but a function word or a mask. */
 function isContent(token: string): boolean {
-  return (
-    /[\p{L}\p{N}]/u.test(token) &&
-    !isMaskedToken(token) &&
-    !FUNCTION_WORDS.has(token.toLowerCase().replace(/[^a-z]/g, ''))
-  );
+  let content = contentOf.get(token);
+  if (content === undefined) {
+    content =
+      /[\p{L}\p{N}]/u.test(token) &&
+      !isMaskedToken(token) &&
+      !FUNCTION_WORDS.has(token.toLowerCase().replace(/[^a-z]/g, ''));
+    if (contentOf.size >= MAX_CONTENT_TOKENS) contentOf.clear();
+    contentOf.set(token, content);
+  }
+  return content;
 }
 
 /** What two sides share, as far as `belongsTogether` asks: the LCS before a template is built of it. */
@@ -417,9 +427,12 @@ function withoutStrayWords(
   pairs: [number, number][],
   left: readonly Item[],
   right: readonly Item[],
+  content: Uint8Array,
 ): [number, number][] {
-  const token = (index: number) => left[(pairs[index] as [number, number])[0]] as string;
-  const filler = (index: number) => !isContent(token(index)) && !isMaskedToken(token(index));
+  const filler = (index: number) => {
+    const at = (pairs[index] as [number, number])[0];
+    return content[at] === 0 && !isMaskedToken(left[at] as string);
+  };
   /** The unmatched tokens before pair `index` (after the last one, at `pairs.length`), the longer side's. */
   const stretch = (index: number): number => {
     const [leftTo, rightTo] = pairs[index] ?? [left.length, right.length];
@@ -439,8 +452,8 @@ function withoutStrayWords(
 }
 
 export function overlap(left: readonly Item[], right: readonly Item[]): Overlap {
-  const pairs = withoutStrayWords(lcsPairs(left, right), left, right);
   const numbered = numberedConstants(left);
+  const pairs = withoutStrayWords(lcsPairs(left, right), left, right, numbered.contentAt);
   const rightSide = sideCounts(right);
   let matchedContent = 0;
   for (const [at] of pairs) matchedContent += numbered.contentAt[at] as number;
