@@ -23,7 +23,8 @@ import {
   type Watermark,
   ZERO_WATERMARK,
 } from './extraction.repository';
-import { type Assignment, PatternMiners, type PreparedRow, prepareRows } from './pattern-miners';
+import { type Assignment, PatternMiners } from './pattern-miners';
+import { RowPreparer } from './row-preparer';
 import type { RunOptions } from './run-options';
 
 export type ExtractionErrorCode = 'LOCK_HELD' | 'INTERRUPTED';
@@ -194,6 +195,15 @@ class Run {
   }
 
   private async mine(state: ExtractorState): Promise<void> {
+    const preparer = RowPreparer.start();
+    try {
+      await this.mineWith(state, preparer);
+    } finally {
+      await preparer.close();
+    }
+  }
+
+  private async mineWith(state: ExtractorState, preparer: RowPreparer): Promise<void> {
     const miners = new PatternMiners(state.minerState);
     const thresholds = { minSupport: this.options.minSupport, minQuality: this.options.minQuality };
     const range = { since: this.options.since, until: this.options.until };
@@ -201,7 +211,7 @@ class Run {
     let promptTemplates: string[] = [];
     const codeForEveryRow = this.hooks.onAssignments !== undefined;
     let rows = await this.repository.readBatch(this.watermark, this.options.batchSize, range);
-    let prepared = prepareRows(rows, { codeForEveryRow });
+    let prepared = await preparer.prepare(rows, codeForEveryRow);
     for (;;) {
       if (this.hooks.signal?.aborted === true) {
         throw new ExtractionError('INTERRUPTED', `interrupted (${describeReason(this.hooks.signal.reason)})`);
@@ -217,19 +227,17 @@ class Run {
           ? Promise.resolve([])
           : this.repository.readBatch(watermark, this.options.batchSize, range),
       );
+      // The next batch is prepared as soon as it arrives, on the preparer's thread, while this one
+      // is mined and written.
+      const nextPrepared = nextRead.pending.then((next) => preparer.prepare(next, codeForEveryRow));
+      nextPrepared.catch(() => undefined);
       const mined = miners.mineBatch(rows, prepared);
       promptTemplates = mined.promptTemplates;
       rowsMined += rows.length;
       await this.hooks.onAssignments?.(mined.assignments);
       const nextRows = await nextRead.pending;
-      let nextPrepared: PreparedRow[] = [];
       await this.inTransaction(async () => {
-        const tallying = await sendAhead(
-          this.repository.addTallies(this.scope, mined.tallies, mined.details),
-        );
-        // While PostgreSQL totals this batch, the next one is prepared: that needs no miner state.
-        nextPrepared = prepareRows(nextRows, { codeForEveryRow });
-        await tallying.pending;
+        await this.repository.addTallies(this.scope, mined.tallies, mined.details);
         const moved = await this.rehomeStaleTemplates(miners, promptTemplates);
         if (this.scope === 'live') {
           const keys = [
@@ -264,7 +272,7 @@ class Run {
       });
       if (isLastBatch) break;
       rows = nextRows;
-      prepared = nextPrepared;
+      prepared = await nextPrepared;
     }
     // Nothing new: the templates are those of the state the run started from.
     if (this.batches === 0) promptTemplates = miners.mineBatch([]).promptTemplates;

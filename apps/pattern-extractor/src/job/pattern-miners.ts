@@ -95,9 +95,22 @@ export interface MinerState {
 }
 
 /** Code a user took as it was: the source of `successful_implementation` patterns. */
-export function isAcceptedImplementation(row: HistoryRow): boolean {
+export function isAcceptedImplementation(
+  row: Pick<HistoryRow, 'user_accepted' | 'validation_passed' | 'manual_edits_required'>,
+): boolean {
   return row.user_accepted === true && row.validation_passed && row.manual_edits_required !== true;
 }
+
+/** What preparing a row reads of it (`prepareRows`). */
+export type PreparableRow = Pick<
+  HistoryRow,
+  | 'prompt_text'
+  | 'method_name'
+  | 'generated_code'
+  | 'user_accepted'
+  | 'validation_passed'
+  | 'manual_edits_required'
+>;
 
 /** What mining a row needs that depends on the row alone, so it can be computed ahead of `mineBatch`. */
 export interface PreparedRow {
@@ -113,7 +126,7 @@ export interface PreparedRow {
  * patterns, so other rows' code is fingerprinted only with `codeForEveryRow` (for the assignments
  * file): it is the most expensive step per row.
  */
-export function prepareRows(rows: readonly HistoryRow[], { codeForEveryRow = false } = {}): PreparedRow[] {
+export function prepareRows(rows: readonly PreparableRow[], { codeForEveryRow = false } = {}): PreparedRow[] {
   return rows.map((row) => ({
     promptTokens: rowTokens(row),
     code: codeForEveryRow || isAcceptedImplementation(row) ? fingerprintCode(row.generated_code) : null,
