@@ -509,6 +509,41 @@ describe('grouping behaviours', () => {
   });
 });
 
+describe('rows of one template in several node types', () => {
+  test('go to the most specific template proven in any of them', () => {
+    const review = (i: number, nodeType: string) => ({
+      ...row(
+        `System: You are a careful reviewer of the platform team.\nUser: Review this diff and list its issues by severity:\n${code(i)}\nAnswer in Markdown.`,
+        i,
+      ),
+      node_type: nodeType,
+    });
+    const generic = (i: number) => ({
+      ...row(
+        `System: You are ${sentence(i, 2 + (i % 3))} of the platform team.\nUser: ${sentence(i + 4, 4 + (i % 4))}\nAnswer in Markdown.`,
+        20 + i,
+      ),
+      node_type: 'router',
+    });
+    // Rows of the review template in the router partition come late: the wrapper whose system and
+    // user turns are slots takes them in there.
+    const rows = [
+      ...Array.from({ length: 6 }, (_, i) => review(i, 'service')),
+      ...Array.from({ length: 8 }, (_, i) => generic(i)),
+      review(6, 'router'),
+      review(7, 'router'),
+    ];
+    const miner = new PromptTemplateMiner();
+    miner.learnBatch(rows);
+    const fingerprints = rows.map((each) => miner.match(each));
+    expect(new Set(fingerprints.slice(0, 6)).size).toBe(1);
+    expect(new Set(fingerprints.slice(6, 14)).size).toBe(1);
+    expect(fingerprints[14]).toBe(fingerprints[0]);
+    expect(fingerprints[15]).toBe(fingerprints[0]);
+    expect(fingerprints[6]).not.toBe(fingerprints[0]);
+  });
+});
+
 describe('rows without a node type', () => {
   test('are filed under the keyed template that generalises theirs', () => {
     const languages = ['Python', 'Go', 'Rust', 'Java'];

@@ -255,7 +255,11 @@ export class PromptTemplateMiner {
         const masked = tokens[index] as readonly string[];
         const fresh = kept !== null && kept !== undefined && kept.shape.version === kept.version;
         if (fresh && kept.variant !== null) {
-          match = this.filed(partition.key, masked, variantFingerprint(kept.merged, kept.variant));
+          const { values } = kept.merged.variants[kept.variant] as Variant;
+          match = this.filed(partition.key, masked, variantFingerprint(kept.merged, kept.variant), {
+            items: kept.merged.items,
+            values,
+          });
         } else {
           const found = fresh
             ? mergedTemplate(kept.alignment, kept.merged)
@@ -400,15 +404,52 @@ export class PromptTemplateMiner {
   /**
    * The fingerprint a row of partition `key` (its masked `tokens`) is filed under, `own` being its
    * template's. A keyless row goes to the most specific keyed template that generalises the row
-   * itself, else to the keyed home of its template (`keyedHomes`). `found` is that template, needed
+   * itself, else to the keyed home of its template (`keyedHomes`); a keyed row to a more specific
+   * one than its own that another node type proved (`specificHome`). `found` is that template, needed
    * when it may be none the miner keeps (a keyless row whose cluster was dropped,
    * `MAX_CLUSTERS_PER_PARTITION`, or whose value is new to a switch gap). A keyed template that names
    * its node type goes under the one it shares with other node types (`nodeTypeAliases`).
    */
   private filed(key: string, tokens: readonly string[], own: string, found?: FoundTemplate): string {
     const homes = this.keyedHomes();
-    const keyed = key === '' ? this.keyedHome(homes, tokens, own, found) : own;
+    const keyed =
+      key === '' ? this.keyedHome(homes, tokens, own, found) : this.specificHome(homes, tokens, own, found);
     return homes.byNodeType.get(keyed)?.fingerprint ?? keyed;
+  }
+
+  /** The most specific keyed template that generalises the row itself (its tokens), if any. */
+  private directHome(homes: KeyedHomes, tokens: readonly string[]): VariantTemplate | null {
+    const tokensKey = tokens.join(' ');
+    let direct = homes.byRow.get(tokensKey);
+    if (direct === undefined) {
+      const present = new Set(tokens);
+      direct =
+        homes.keyed.find(
+          (candidate) =>
+            candidate.required.every((token) => present.has(token)) &&
+            generalises(candidate.items, tokens, candidate.proven),
+        ) ?? null;
+      homes.byRow.set(tokensKey, direct);
+    }
+    return direct;
+  }
+
+  /**
+   * `filed` for a row with a node type: a template proven in another node type that generalises the
+   * row and is more specific than its own (its own partition learnt the scaffold with part of it in
+   * a slot: "Review this diff:" inside a chat wrapper's user turn), else its own.
+   */
+  private specificHome(
+    homes: KeyedHomes,
+    tokens: readonly string[],
+    own: string,
+    found: FoundTemplate | undefined,
+  ): string {
+    if (found === undefined) return own;
+    const direct = this.directHome(homes, tokens);
+    if (direct === null || !direct.proven) return own;
+    const constants = variantTemplate(found.items, found.values, 1).constants;
+    return direct.constants > constants ? templateFingerprint(direct.template) : own;
   }
 
   /** `filed` for a keyless row: the fingerprint of the keyed template it belongs to, or its own. */
@@ -418,19 +459,8 @@ export class PromptTemplateMiner {
     own: string,
     found?: FoundTemplate,
   ): string {
-    const tokensKey = tokens.join(' ');
-    let direct = homes.byRow.get(tokensKey);
-    if (direct === undefined) {
-      const present = new Set(tokens);
-      const home = homes.keyed.find(
-        (candidate) =>
-          candidate.required.every((token) => present.has(token)) &&
-          generalises(candidate.items, tokens, candidate.proven),
-      );
-      direct = home === undefined ? null : templateFingerprint(home.template);
-      homes.byRow.set(tokensKey, direct);
-    }
-    if (direct !== null) return direct;
+    const direct = this.directHome(homes, tokens);
+    if (direct !== null) return templateFingerprint(direct.template);
     let home = homes.byFingerprint.get(own);
     if (home === undefined) {
       if (found === undefined) return own;
@@ -581,7 +611,7 @@ interface KeyedHome {
 interface KeyedHomes {
   readonly byFingerprint: Map<string, KeyedHome>;
   /** By a row's tokens joined by spaces: the fingerprint of the keyed template generalising it. */
-  readonly byRow: Map<string, string | null>;
+  readonly byRow: Map<string, VariantTemplate | null>;
   readonly keyed: readonly VariantTemplate[];
   /** By a keyed template's fingerprint: the template it is once its node type is a slot. */
   readonly byNodeType: Map<string, KeyedHome>;
