@@ -943,6 +943,13 @@ describe('declarations that only some languages have', () => {
       { total: 'amount', result: 'big' },
     ],
     [
+      'TypeScript: a destructured arrow parameter and an object literal’s method parameters',
+      'typescript',
+      'export const totals = (rows: [string, number][]) =>\n  rows.map(([customer, total]) => `${customer}: ${total}`);\n' +
+        'export const reducers = {\n  add(state: number[], action: { payload: number }) {\n    state.push(action.payload);\n  },\n};\n',
+      { totals: 'sums', rows: 'pairs', customer: 'client', total: 'sum', state: 'list', action: 'event' },
+    ],
+    [
       'Terraform: the iterators of for expressions',
       'terraform',
       'variable "subnets" {}\nlocals {\n  ids = [for s in var.subnets : s.id if s.public]\n' +

@@ -76,11 +76,32 @@ function typeParameters(tokens: readonly Token[], open: number): { end: number; 
 function declaredInGroup(tokens: readonly Token[], open: number, { names: bound, members }: Bindings): void {
   const close = matchingClose(tokens, open);
   let depth = 0;
+  /**
+   * Per open bracket, innermost last: whether it holds declared names, the group itself or a
+   * destructuring pattern in it, `([key, value]) =>`, `({ id, name }) =>`.
+   */
+  const patterns: boolean[] = [];
+  const declaring = (previous: string | undefined) =>
+    previous === '(' ||
+    previous === ',' ||
+    previous === '*' ||
+    previous === '**' ||
+    previous === '...' ||
+    previous === '{' ||
+    previous === '[';
   for (let at = open; at <= close; at += 1) {
     const token = tokens[at] as Token;
-    if (OPENERS.has(token.text)) depth += 1;
-    else if (CLOSERS.has(token.text)) depth -= 1;
     const previous = tokens[at - 1]?.text;
+    if (OPENERS.has(token.text)) {
+      const pattern =
+        depth === 0 ||
+        ((token.text === '[' || token.text === '{') && patterns[depth - 1] === true && declaring(previous));
+      patterns.push(pattern);
+      depth += 1;
+    } else if (CLOSERS.has(token.text)) {
+      patterns.pop();
+      depth -= 1;
+    }
     // A parameter decorator, `@Param('id') id`: the name after it is the parameter.
     if (token.text === '@' && depth === 1) {
       let end = at + 1;
@@ -91,18 +112,8 @@ function declaredInGroup(tokens: readonly Token[], open: number, { names: bound,
       at = end;
       continue;
     }
-    if (
-      token.kind === 'name' &&
-      depth === 1 &&
-      (previous === '(' ||
-        previous === ',' ||
-        previous === '*' ||
-        previous === '**' ||
-        previous === '...' ||
-        previous === '{' ||
-        previous === '[' ||
-        (previous !== undefined && MEMBER_MODIFIERS.has(previous)))
-    ) {
+    const modifier = depth === 1 && previous !== undefined && MEMBER_MODIFIERS.has(previous);
+    if (token.kind === 'name' && patterns[depth - 1] === true && (declaring(previous) || modifier)) {
       bound.add(token.text);
       if (previous !== undefined && MEMBER_MODIFIERS.has(previous)) members.add(token.text);
     }
@@ -288,12 +299,14 @@ export function boundNames(tokens: readonly Token[], keywords: ReadonlySet<strin
     if (tokens[group]?.text === '(' && !CONTROL_KEYWORDS.has(token.text)) {
       const close = matchingClose(tokens, group);
       const after = tokens[returnTypeEnd(tokens, close + 1)]?.text;
+      // A method of an object literal, too: `reducers: { addItem(state, action) {…}, … }`.
       if (
         after === '{' &&
         previous?.text !== '.' &&
         (previous === undefined ||
           statementLevel ||
           previous.text === 'async' ||
+          ((previous.text === '{' || previous.text === ',') && depths[at] !== 0) ||
           endsDecorator(tokens, at - 1))
       ) {
         bound.add(token.text);
