@@ -950,6 +950,32 @@ describe('declarations that only some languages have', () => {
       { totals: 'sums', rows: 'pairs', customer: 'client', total: 'sum', state: 'list', action: 'event' },
     ],
     [
+      'Kotlin: an extension function on a generic receiver, and its parameter',
+      'kotlin',
+      'data class Order(val total: Int, val day: Long)\n' +
+        'fun List<Order>.revenueSince(day: Long): Int = filter { it.day >= day }.sumOf { it.total }\n',
+      { Order: 'Sale', total: 'amount', day: 'date', revenueSince: 'incomeAfter' },
+    ],
+    [
+      'C: a function pointer parameter',
+      'c',
+      'int parse(const char *path, void (*on_pair)(const char *, const char *)) {\n  on_pair(path, path);\n  return 0;\n}\n',
+      { parse: 'read_pairs', path: 'file', on_pair: 'callback' },
+    ],
+    [
+      'C++: a structured binding',
+      'cpp',
+      '#include <map>\nint total(const std::map<int, int>& counts) {\n  int sum = 0;\n' +
+        '  for (const auto& [key, count] : counts) sum += key * count;\n  return sum;\n}\n',
+      { total: 'weighted', counts: 'histogram', sum: 'acc', key: 'k', count: 'n' },
+    ],
+    [
+      'Rust: tuple-struct patterns among a handler’s parameters',
+      'rust',
+      'async fn create(State(db): State<Db>, Json(input): Json<NewTodo>) -> Json<Todo> {\n    Json(db.insert(input.title))\n}\n',
+      { create: 'add_todo', db: 'store', input: 'body' },
+    ],
+    [
       'Terraform: the iterators of for expressions',
       'terraform',
       'variable "subnets" {}\nlocals {\n  ids = [for s in var.subnets : s.id if s.public]\n' +

@@ -150,10 +150,22 @@ function declareParameters(
     // The names up to a default value (`= …`), not those inside brackets or after a `.`.
     const names: number[] = [];
     let colon = -1;
+    /** Names a parameter binds inside brackets: C's `void (*on_pair)(…)`, Rust's `Json(body): …`. */
+    const inner: number[] = [];
     for (let at = start; at < to; at += 1) {
       const token = tokens[at] as Token;
       if (token.text === '=') break;
       if (token.text === ':' && colon < 0) colon = at;
+      const pointer = tokens[at + 1]?.text === '*' && isName(tokens[at + 2]) && tokens[at + 3]?.text === ')';
+      if (token.text === '(' && pointer && (context.language === 'c' || context.language === 'cpp'))
+        inner.push(at + 2);
+      else if (token.text === '(' && context.language === 'rust' && colon < 0 && isName(tokens[at - 1])) {
+        // A tuple struct's pattern: its fields' names, not the struct's.
+        names.pop();
+        for (let index = at + 1; index < matchingClose(tokens, at); index += 1)
+          if (isName(tokens[index]) && !['(', '::'].includes(tokens[index + 1]?.text ?? ''))
+            inner.push(index);
+      }
       if (OPENERS.has(token.text)) at = matchingClose(tokens, at);
       else if (token.text === '<') at = Math.max(at, genericsEnd(tokens, at, context.language) - 1);
       else if (isName(token) && tokens[at - 1]?.text !== '.' && tokens[at - 1]?.text !== '::') names.push(at);
@@ -170,7 +182,8 @@ function declareParameters(
       return word !== '_' && !modifier && !(keywords.has(word) && !word.startsWith('$'));
     });
     let declared: number[];
-    if (style === 'name-colon') declared = colon < 0 ? own.slice(-1) : own.filter((at) => at < colon);
+    if (inner.length > 0) declared = inner;
+    else if (style === 'name-colon') declared = colon < 0 ? own.slice(-1) : own.filter((at) => at < colon);
     else if (style === 'name-type') declared = own.slice(0, 1);
     else declared = own.length > 0 ? [own[own.length - 1] as number] : [];
     for (const at of declared) {
@@ -293,10 +306,15 @@ function declareFunction(context: Context, at: number, member: boolean): void {
   }
   // Kotlin's type parameters come before the name: `fun <T> retry(…)`.
   if (language === 'kotlin') index = genericsEnd(tokens, index, language);
-  // Kotlin's extension functions, `fun String.slug()`: the name is the last before the parameters,
-  // and a member, called as `title.slug()`.
+  // Kotlin's extension functions, `fun String.slug()`, `fun List<Order>.total()`: the name is the
+  // last before the parameters, and a member, called as `title.slug()`.
   const extension = index;
-  while (isName(tokens[index]) && tokens[index + 1]?.text === '.' && isName(tokens[index + 2])) index += 2;
+  for (;;) {
+    if (!isName(tokens[index])) break;
+    const receiverEnd = language === 'kotlin' ? genericsEnd(tokens, index + 1, language) : index + 1;
+    if (tokens[receiverEnd]?.text !== '.' || !isName(tokens[receiverEnd + 1])) break;
+    index = receiverEnd + 1;
+  }
   if (isName(tokens[index])) {
     bind(context, (tokens[index] as Token).text, method || index > extension);
     index += 1;
@@ -511,6 +529,16 @@ export function braceBindings(
       if (isName(tokens[index]) && isName(variable) && !context.keywords.has(variable.text))
         bind(context, variable.text, false);
       return;
+    }
+    if (word === 'auto' && language === 'cpp') {
+      // A structured binding: `auto [key, value] = …`, `const auto& [key, count] : counts`.
+      let open = at + 1;
+      while (tokens[open]?.text === '&' || tokens[open]?.text === '&&') open += 1;
+      if (tokens[open]?.text === '[') {
+        for (let index = open + 1; index < matchingClose(tokens, open); index += 1)
+          if (isName(tokens[index])) bind(context, (tokens[index] as Token).text, false);
+        return;
+      }
     }
     if (word === 'typename' && (previous?.text === '<' || previous?.text === ',') && isName(next)) {
       // A C++ template's type parameter: `template <typename T, typename U>`.
