@@ -1269,6 +1269,11 @@ describe('language detection', () => {
     ],
     ['makefile', MAKEFILE],
     [
+      'swift',
+      'func describe(_ values: [Double]) -> String {\n    guard let m = values.first else { return "none" }\n    return "\\(m)"\n}\n',
+    ],
+    ['go', 'func add(a int, b int) int {\n\treturn a + b\n}\n'],
+    [
       'scala',
       'package shapes\n\nsealed trait Shape\ncase class Circle(r: Double) extends Shape\n' +
         'object Area {\n  def of(s: Shape): Double = s match { case Circle(r) => 3.14 * r * r }\n}\n',

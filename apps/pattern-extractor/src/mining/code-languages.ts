@@ -336,6 +336,8 @@ interface Signal {
   readonly pattern: RegExp;
   /** A second pattern that must match too, where one line could be prose (`… what we do`). */
   readonly confirm?: RegExp;
+  /** A pattern that must not match: another language's that shares the signal. */
+  readonly unless?: RegExp;
 }
 
 const SIGNALS: readonly Signal[] = [
@@ -407,6 +409,8 @@ const SIGNALS: readonly Signal[] = [
     pattern: /^package \w+[ \t]*$|^func (?:\(\w+ \*?[\w.[\]]+\) )?\w+(?:\[[^\]\n]*\])?\(/m,
     // Scala and Kotlin write `package x` too.
     confirm: /^(?:func |import [("]|type \w+ (?:struct|interface)\b|var \w+ |const \w+ )/m,
+    // Swift's top-level `func describe(…) -> String`, `guard`, `extension Array where …`.
+    unless: /\)\s*->\s*\S|^[ \t]*guard\b|^extension \w+/m,
   },
   {
     language: 'rust',
@@ -520,8 +524,9 @@ const YAML_LINE = /^\s*(?:-\s+)*(?:[\w./"'-]+:(?:\s|$)|-(?:\s|$)|---\s*$)/;
 export function detectLanguage(code: string): CodeLanguage {
   const sample = code.length > 20_000 ? code.slice(0, 20_000) : code;
   const found = foundHints(sample);
-  for (const { language, hints, pattern, confirm } of SIGNALS) {
+  for (const { language, hints, pattern, confirm, unless } of SIGNALS) {
     if (hints !== null && !hints.some((hint) => found.has(hint))) continue;
+    if (unless?.test(sample) === true) continue;
     if ((confirm === undefined || confirm.test(sample)) && pattern.test(sample)) return language;
   }
   if (looksLikeYaml(sample)) return 'yaml';
