@@ -976,6 +976,20 @@ describe('declarations that only some languages have', () => {
       { create: 'add_todo', db: 'store', input: 'body' },
     ],
     [
+      'Swift: methods of an extension, called on a value',
+      'swift',
+      'extension Array where Element == Double {\n    func mean() -> Double? {\n        guard !isEmpty else { return nil }\n' +
+        '        return reduce(0, +) / Double(count)\n    }\n}\n\nfunc describe(_ values: [Double]) -> Double {\n' +
+        '    return values.mean() ?? 0\n}\n',
+      { mean: 'average', describe: 'summary', values: 'samples' },
+    ],
+    [
+      'Go: struct fields declared together, `lo, hi int`',
+      'go',
+      'package bounds\n\ntype span struct {\n\tlo, hi int\n}\n\nfunc (s span) width() int { return s.hi - s.lo }\n',
+      { span: 'interval', lo: 'low', hi: 'high', width: 'size', s: 'iv' },
+    ],
+    [
       'Terraform: the iterators of for expressions',
       'terraform',
       'variable "subnets" {}\nlocals {\n  ids = [for s in var.subnets : s.id if s.public]\n' +

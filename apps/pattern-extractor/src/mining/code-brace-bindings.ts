@@ -487,6 +487,12 @@ export function braceBindings(
       if (isName(tokens[end - 1])) bind(context, (tokens[end - 1] as Token).text, false);
       return;
     }
+    if (word === 'extension' && (language === 'swift' || language === 'dart')) {
+      // `extension Array where Element == Double {`, `extension Money on int {`: the functions
+      // inside are members of a type the code does not declare.
+      markBody(context, at, word);
+      return;
+    }
     if (word === 'impl' && language === 'rust') {
       // `impl Config {`, `impl Display for Config {`: the functions inside are members.
       markBody(context, at, word);
@@ -621,9 +627,19 @@ export function braceBindings(
       bind(context, word, true);
       return;
     }
-    // Go struct fields (`Name Type`) and interface methods (`Name(…)`): a line's first name.
+    // Go struct fields (`Name Type`, `lo, hi int`) and interface methods (`Name(…)`): a line's
+    // first names.
     if (language === 'go' && member && previous !== undefined && previous.line !== token.line) {
-      if (isName(next) || ['*', '[', '('].includes(next?.text ?? '')) bind(context, word, true);
+      let last = at;
+      while (
+        tokens[last + 1]?.text === ',' &&
+        isName(tokens[last + 2]) &&
+        tokens[last + 2]?.line === token.line
+      )
+        last += 2;
+      const after = tokens[last + 1];
+      if (isName(after) || ['*', '[', '('].includes(after?.text ?? ''))
+        for (let index = at; index <= last; index += 2) bind(context, (tokens[index] as Token).text, true);
       return;
     }
     // Fields declared `name: Type` in a struct body (Rust) or interface (`name: Type;`).
