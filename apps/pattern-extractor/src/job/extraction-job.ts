@@ -220,22 +220,18 @@ class Run {
       const last = rows[rows.length - 1] as (typeof rows)[number];
       const watermark = { xid: last.insert_xid, id: last.history_id };
       const isLastBatch = rows.length < this.options.batchSize;
-      // PostgreSQL reads the next batch while this one is mined (the batch's writes that the
-      // connection runs after it do not change what it reads).
-      const nextRead = await sendAhead(
-        isLastBatch
-          ? Promise.resolve([])
-          : this.repository.readBatch(watermark, this.options.batchSize, range),
-      );
-      // The next batch is prepared as soon as it arrives, on the preparer's thread, while this one
-      // is mined and written.
-      const nextPrepared = nextRead.pending.then((next) => preparer.prepare(next, codeForEveryRow));
+      // The next batch is read first (the batch's writes that the connection runs after it do not
+      // change what it reads), then prepared on the preparer's thread while this one is mined and
+      // written.
+      const nextRows = isLastBatch
+        ? []
+        : await this.repository.readBatch(watermark, this.options.batchSize, range);
+      const nextPrepared = preparer.prepare(nextRows, codeForEveryRow);
       nextPrepared.catch(() => undefined);
       const mined = miners.mineBatch(rows, prepared);
       promptTemplates = mined.promptTemplates;
       rowsMined += rows.length;
       await this.hooks.onAssignments?.(mined.assignments);
-      const nextRows = await nextRead.pending;
       await this.inTransaction(async () => {
         await this.repository.addTallies(this.scope, mined.tallies, mined.details);
         const moved = await this.rehomeStaleTemplates(miners, promptTemplates);
@@ -354,18 +350,6 @@ class Run {
       throw error;
     }
   }
-}
-
-/**
- * Sends a statement and returns once it has reached PostgreSQL, so that a long synchronous
- * computation can run while the server works (TypeORM sends a query only a few promise steps after
- * the call). Its outcome is awaited later through `pending`; a failure the run never awaits, because
- * it stopped first, is dropped instead of becoming an unhandled rejection.
- */
-async function sendAhead<T>(statement: Promise<T>): Promise<{ readonly pending: Promise<T> }> {
-  statement.catch(() => undefined);
-  await new Promise((resolve) => setImmediate(resolve));
-  return { pending: statement };
 }
 
 function messageOf(error: unknown): string {
