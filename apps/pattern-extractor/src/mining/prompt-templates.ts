@@ -446,10 +446,26 @@ export class PromptTemplateMiner {
     found: FoundTemplate | undefined,
   ): string {
     if (found === undefined) return own;
-    const direct = this.directHome(homes, tokens);
-    if (direct === null || !direct.proven) return own;
-    const constants = variantTemplate(found.items, found.values, 1).constants;
-    return direct.constants > constants ? templateFingerprint(direct.template) : own;
+    const key = `${own}\u0000${tokens.join(' ')}`;
+    let home = homes.specificByRow.get(key);
+    if (home === undefined) {
+      const constants = variantTemplate(found.items, found.values, 1).constants;
+      const present = new Set(tokens);
+      // Most specific first: past the own template's constants, none is more specific.
+      const candidate = homes.keyed.find(
+        (each) =>
+          each.constants <= constants ||
+          (each.proven &&
+            each.required.every((token) => present.has(token)) &&
+            generalises(each.items, tokens, true)),
+      );
+      home =
+        candidate === undefined || candidate.constants <= constants
+          ? own
+          : templateFingerprint(candidate.template);
+      homes.specificByRow.set(key, home);
+    }
+    return home;
   }
 
   /** `filed` for a keyless row: the fingerprint of the keyed template it belongs to, or its own. */
@@ -499,7 +515,13 @@ export class PromptTemplateMiner {
         byFingerprint.set(templateFingerprint(own.template), homeOf(own, keyed));
       }
     }
-    this.homes = { byFingerprint, byRow: new Map(), keyed, byNodeType: nodeTypeAliases(keyedPartitions) };
+    this.homes = {
+      byFingerprint,
+      byRow: new Map(),
+      specificByRow: new Map(),
+      keyed,
+      byNodeType: nodeTypeAliases(keyedPartitions),
+    };
     return this.homes;
   }
 
@@ -612,6 +634,8 @@ interface KeyedHomes {
   readonly byFingerprint: Map<string, KeyedHome>;
   /** By a row's tokens joined by spaces: the fingerprint of the keyed template generalising it. */
   readonly byRow: Map<string, VariantTemplate | null>;
+  /** By a keyed row's own fingerprint and tokens: where `specificHome` files it. */
+  readonly specificByRow: Map<string, string>;
   readonly keyed: readonly VariantTemplate[];
   /** By a keyed template's fingerprint: the template it is once its node type is a slot. */
   readonly byNodeType: Map<string, KeyedHome>;
