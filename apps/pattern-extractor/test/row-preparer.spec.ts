@@ -20,11 +20,11 @@ describe('RowPreparer', () => {
       const preparer = RowPreparer.start(WORKER);
       try {
         expect(preparer.threaded).toBe(true);
-        const [first, second] = await Promise.all([
-          preparer.prepare(rows.slice(0, 150), codeForEveryRow),
-          preparer.prepare(rows.slice(150), codeForEveryRow),
-        ]);
-        expect([...(first ?? []), ...(second ?? [])]).toEqual(prepareRows(rows, { codeForEveryRow }));
+        // The first batch in this thread, the others on the worker.
+        const batches = await Promise.all(
+          [0, 100, 200].map((from) => preparer.prepare(rows.slice(from, from + 100), codeForEveryRow)),
+        );
+        expect(batches.flat()).toEqual(prepareRows(rows, { codeForEveryRow }));
         expect(await preparer.prepare([], codeForEveryRow)).toEqual([]);
       } finally {
         await preparer.close();
@@ -43,6 +43,7 @@ describe('RowPreparer', () => {
     const dying = path.join(__dirname, 'fixtures', 'exiting-worker.js');
     const preparer = RowPreparer.start(dying);
     try {
+      expect(await preparer.prepare(rows, false)).toEqual(prepareRows(rows));
       await expect(preparer.prepare(rows, false)).rejects.toThrow('exited with code 3');
       await expect(preparer.prepare(rows, false)).rejects.toThrow('exited with code 3');
     } finally {

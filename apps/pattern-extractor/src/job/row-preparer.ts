@@ -35,37 +35,33 @@ export class RowPreparer {
   private readonly pending = new Map<number, (response: PrepareResponse) => void>();
   private nextId = 0;
   private failure: Error | null = null;
+  private worker: Worker | null = null;
+  /** Whether a batch was prepared already: the first one is, in this thread. */
+  private started = false;
 
-  private constructor(private readonly worker: Worker | null) {
-    worker?.on('message', (response: PrepareResponse) => {
-      this.pending.get(response.id)?.(response);
-      this.pending.delete(response.id);
-    });
-    worker?.on('error', (error) => this.fail(error));
-    worker?.on('exit', (code) => this.fail(new Error(`the row-preparing worker exited with code ${code}`)));
-  }
+  private constructor(private readonly workerFile: string | null) {}
 
   /**
-   * A preparer on a worker thread when the compiled worker (`workerFile`) is there, else in this
-   * thread. The worker's young generation is kept small: its batches are short-lived garbage, and
-   * the run's peak RSS counts both threads.
+   * A preparer that hands every batch but the first to a worker thread, when the compiled worker
+   * (`workerFile`) is there, else prepares all in this thread. The first batch has nothing to
+   * overlap with, and a run of one batch (an incremental run over a few new rows) starts no thread.
    */
   static start(workerFile = WORKER_FILE): RowPreparer {
-    const worker = existsSync(workerFile)
-      ? new Worker(workerFile, { resourceLimits: { maxYoungGenerationSizeMb: 8 } })
-      : null;
-    return new RowPreparer(worker);
+    return new RowPreparer(existsSync(workerFile) ? workerFile : null);
   }
 
-  /** Whether batches are prepared on a worker thread. */
+  /** Whether batches after the first are prepared on a worker thread. */
   get threaded(): boolean {
-    return this.worker !== null;
+    return this.workerFile !== null;
   }
 
   prepare(rows: readonly PreparableRow[], codeForEveryRow: boolean): Promise<PreparedRow[]> {
-    if (this.worker === null || rows.length === 0)
+    const first = !this.started;
+    this.started = true;
+    if (this.workerFile === null || first || rows.length === 0)
       return Promise.resolve(prepareRows(rows, { codeForEveryRow }));
     if (this.failure !== null) return Promise.reject(this.failure);
+    const worker = this.worker ?? this.startWorker(this.workerFile);
     const id = this.nextId++;
     const request: PrepareRequest = {
       id,
@@ -90,8 +86,22 @@ export class RowPreparer {
             })),
           );
       });
-      this.worker?.postMessage(request);
+      worker.postMessage(request);
     });
+  }
+
+  private startWorker(workerFile: string): Worker {
+    // Its young generation is kept small: its batches are short-lived garbage, and the run's
+    // peak RSS counts both threads.
+    const worker = new Worker(workerFile, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+    worker.on('message', (response: PrepareResponse) => {
+      this.pending.get(response.id)?.(response);
+      this.pending.delete(response.id);
+    });
+    worker.on('error', (error) => this.fail(error));
+    worker.on('exit', (code) => this.fail(new Error(`the row-preparing worker exited with code ${code}`)));
+    this.worker = worker;
+    return worker;
   }
 
   async close(): Promise<void> {
