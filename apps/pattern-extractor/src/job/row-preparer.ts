@@ -93,7 +93,7 @@ export class RowPreparer {
   private startWorker(workerFile: string): Worker {
     // Its young generation is kept small: its batches are short-lived garbage, and the run's
     // peak RSS counts both threads.
-    const worker = new Worker(workerFile, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+    const worker = new Worker(workerFile, { resourceLimits: { maxYoungGenerationSizeMb: 2 } });
     worker.on('message', (response: PrepareResponse) => {
       this.pending.get(response.id)?.(response);
       this.pending.delete(response.id);
