@@ -37,6 +37,16 @@ describe('overlap', () => {
     );
     const merged = align(left, right).items;
     expect(merged).toEqual(['Write', 'a', 'function', 'that', null, 'Include', 'type', 'hints.']);
+    // So is a content word or two they share in mid-line, between long stretches.
+    const ledger = align(
+      words(
+        'Task: the nightly job must reconcile every pending ledger entry before the export to the warehouse starts at midnight. Done.',
+      ),
+      words(
+        'Task: customers asked us for a weekly report of each ledger entry that failed twice in a row. Done.',
+      ),
+    ).items;
+    expect(ledger).toEqual(['Task:', null, 'Done.']);
     // Between short values they are: "to" stays.
     expect(
       align(words('Rename fetchUser to loadUser now.'), words('Rename save to persist now.')).items,

@@ -415,13 +415,20 @@ function gapsCover(
 
 /** Tokens on each side of a run of function words that make it part of the free text around it. */
 const FREE_TEXT_AROUND = 3;
+/** Tokens on each side of a word or two in mid-line that make them part of the free text around. */
+const LONG_FREE_TEXT = 8;
+/** Content words in a run that free text may share by chance. */
+const MAX_STRAY_WORDS = 2;
 
 /**
- * `pairs` without the runs of matched function words and punctuation that free text on both sides
- * of them shares by chance: "the" in two paragraphs, which would otherwise stay a constant between
- * two slots, `<*> the <*>`, for as long as every row's paragraph has one. A run counts as free text
- * when the unmatched stretch before it and the one after it each hold FREE_TEXT_AROUND tokens or
- * more on one side at least; "Rename <*> to <*>" keeps its "to" between two short values.
+ * `pairs` without the runs of matched words that free text on both sides of them shares by
+ * chance, which would otherwise stay constants between two slots (`<*> the <*>`) for as long as
+ * every row's paragraph has them:
+ * - function words, punctuation and line breaks, with FREE_TEXT_AROUND unmatched tokens or more
+ *   before and after the run (on one side at least): "Rename <*> to <*>" keeps its "to" between
+ *   short values;
+ * - up to MAX_STRAY_WORDS other words in mid-line, with LONG_FREE_TEXT tokens before and after: a
+ *   scaffold word between two paragraphs starts or ends a line ("Keywords:").
  */
 function withoutStrayWords(
   pairs: [number, number][],
@@ -429,22 +436,34 @@ function withoutStrayWords(
   right: readonly Item[],
   content: Uint8Array,
 ): [number, number][] {
-  const filler = (index: number) => {
-    const at = (pairs[index] as [number, number])[0];
-    return content[at] === 0 && !isMaskedToken(left[at] as string);
-  };
+  const token = (index: number) => left[(pairs[index] as [number, number])[0]] as string;
+  const word = (index: number) => token(index) !== '\n' && !isMaskedToken(token(index));
+  const filler = (index: number) =>
+    !isMaskedToken(token(index)) && content[(pairs[index] as [number, number])[0]] === 0;
   /** The unmatched tokens before pair `index` (after the last one, at `pairs.length`), the longer side's. */
   const stretch = (index: number): number => {
     const [leftTo, rightTo] = pairs[index] ?? [left.length, right.length];
     const [leftFrom, rightFrom] = pairs[index - 1] ?? [-1, -1];
     return Math.max(leftTo - leftFrom - 1, rightTo - rightFrom - 1);
   };
+  /** Whether a word of a line is next to pair `index` (before it: -1, after: 1) on a side. */
+  const inLine = (index: number, step: -1 | 1) => {
+    const [leftAt, rightAt] = pairs[index] as [number, number];
+    const isWord = (item: Item | undefined) => item !== undefined && item !== null && item !== '\n';
+    return isWord(left[leftAt + step]) || isWord(right[rightAt + step]);
+  };
   const kept: [number, number][] = [];
   for (let start = 0; start < pairs.length;) {
-    // A run of filler pairs, next to each other on both sides, or a pair of another kind.
+    // A run of pairs next to each other on both sides: function words, or a few words.
     let end = start + 1;
-    if (filler(start)) while (end < pairs.length && filler(end) && stretch(end) === 0) end += 1;
-    const stray = filler(start) && stretch(start) >= FREE_TEXT_AROUND && stretch(end) >= FREE_TEXT_AROUND;
+    const fillers = filler(start);
+    const fits = (index: number) =>
+      fillers ? filler(index) : word(index) && index - start < MAX_STRAY_WORDS;
+    while (end < pairs.length && fits(end) && stretch(end) === 0) end += 1;
+    const around = (tokens: number) => stretch(start) >= tokens && stretch(end) >= tokens;
+    const stray = fillers
+      ? around(FREE_TEXT_AROUND)
+      : word(start) && around(LONG_FREE_TEXT) && inLine(start, -1) && inLine(end - 1, 1);
     if (!stray) kept.push(...pairs.slice(start, end));
     start = end;
   }
