@@ -17,7 +17,7 @@ const RUN_LENGTH = 3;
  */
 export const MIN_ANCHOR_CONSTANTS = 6;
 export const MIN_ANCHOR_CONTENT = 3;
-/** Tokens that may sit between two constants of an anchoring run, on either side (or one gap). */
+/** Tokens that may sit between two constants of an anchoring run, on either side (a gap is one). */
 const ANCHOR_STEP = 2;
 
 /** A template token is a constant string or `null`, a gap. */
@@ -75,7 +75,7 @@ export interface Overlap {
   /**
    * Whether both sides open (or end) alike: MIN_ANCHOR_CONSTANTS shared constants or more, with
    * MIN_ANCHOR_CONTENT content words, from the first (or to the last) token of each side, at most
-   * ANCHOR_STEP tokens or one gap apart, or as many as make a whole first line with that many
+   * ANCHOR_STEP tokens apart, or as many as make a whole first line with that many
    * content words ("Implement the following feature:⏎"). "As a developer on the <*> team,
    * implement this:" before a paragraph of free text: the paragraphs share a few words, the rows
    * a whole scaffold.
@@ -348,9 +348,9 @@ function sideCounts(items: readonly Item[]): SideCounts {
   return counts;
 }
 
-/** Whether `items[from, to)` is a step within an anchoring run: few tokens, or one gap. */
-function anchorStep(items: readonly Item[], from: number, to: number): boolean {
-  return to - from <= ANCHOR_STEP || (to - from === 1 && items[from] === null);
+/** Whether `from` to `to` (exclusive) is a step within an anchoring run: a gap counts as one token. */
+function anchorStep(from: number, to: number): boolean {
+  return to - from <= ANCHOR_STEP;
 }
 
 /** `Overlap.anchored`: a run of `pairs` long enough from the start, or to the end, of both sides. */
@@ -367,7 +367,7 @@ function anchoredRun(
   let leftAt = 0;
   let rightAt = 0;
   for (const [leftIndex, rightIndex] of pairs) {
-    if (!anchorStep(left, leftAt, leftIndex) || !anchorStep(right, rightAt, rightIndex)) break;
+    if (!anchorStep(leftAt, leftIndex) || !anchorStep(rightAt, rightIndex)) break;
     constants += 1;
     words += content[leftIndex] as number;
     leftAt = leftIndex + 1;
@@ -381,7 +381,7 @@ function anchoredRun(
   rightAt = right.length;
   for (let index = pairs.length - 1; index >= 0; index -= 1) {
     const [leftIndex, rightIndex] = pairs[index] as readonly [number, number];
-    if (!anchorStep(left, leftIndex + 1, leftAt) || !anchorStep(right, rightIndex + 1, rightAt)) break;
+    if (!anchorStep(leftIndex + 1, leftAt) || !anchorStep(rightIndex + 1, rightAt)) break;
     constants += 1;
     words += content[leftIndex] as number;
     leftAt = leftIndex;
