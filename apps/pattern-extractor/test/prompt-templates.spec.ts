@@ -4,6 +4,7 @@ import { generateHistory, mulberry32 } from '../src/mining/history-generator';
 import {
   ALGORITHM_VERSION,
   MAX_CLUSTERS_PER_PARTITION,
+  MAX_KEYLESS_CLUSTERS,
   PromptTemplateMiner,
   promptTokens,
   type PromptMinerState,
@@ -675,13 +676,22 @@ describe('the miner state', () => {
     );
   });
 
-  test('prompts that follow no template keep the number of clusters bounded', () => {
-    const miner = new PromptTemplateMiner();
-    for (let i = 0; i < MAX_CLUSTERS_PER_PARTITION + 50; i += 1) {
-      miner.add(row(`${WORDS[i % 10]}${i} ${WORDS[(i * 3) % 10]}x${i} q${i}`, i));
-    }
-    expect(miner.exportState().partitions[0]?.clusters).toHaveLength(MAX_CLUSTERS_PER_PARTITION);
-  });
+  test.each([
+    ['service', MAX_CLUSTERS_PER_PARTITION],
+    [null, MAX_KEYLESS_CLUSTERS],
+  ])(
+    'prompts that follow no template keep the number of clusters bounded (node type %s)',
+    (nodeType, limit) => {
+      const miner = new PromptTemplateMiner();
+      for (let i = 0; i < limit + 50; i += 1) {
+        miner.add({
+          ...row(`${WORDS[i % 10]}${i} ${WORDS[(i * 3) % 10]}x${i} q${i}`, i),
+          node_type: nodeType,
+        });
+      }
+      expect(miner.exportState().partitions[0]?.clusters).toHaveLength(limit);
+    },
+  );
 
   test.each([
     ['null keys', { history_id: 'n', node_type: null, method_name: null, prompt_text: 'Hello there.' }],

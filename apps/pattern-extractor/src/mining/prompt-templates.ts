@@ -57,6 +57,11 @@ export const ALGORITHM_VERSION = 'prompt-templates/8';
  * many the oldest single-row cluster is forgotten, so memory and time per row stay bounded.
  */
 export const MAX_CLUSTERS_PER_PARTITION = 50;
+/**
+ * Clusters kept in the partition of rows without a node type: those rows come from every
+ * template, so a rare template's first row would be forgotten before its second one came.
+ */
+export const MAX_KEYLESS_CLUSTERS = 2 * MAX_CLUSTERS_PER_PARTITION;
 
 export interface PromptRow {
   readonly history_id: string;
@@ -546,7 +551,8 @@ export class PromptTemplateMiner {
   }
 
   private startCluster(partition: Partition, cluster: Cluster): void {
-    if (partition.clusters.length >= MAX_CLUSTERS_PER_PARTITION) {
+    const limit = partition.key === '' ? MAX_KEYLESS_CLUSTERS : MAX_CLUSTERS_PER_PARTITION;
+    if (partition.clusters.length >= limit) {
       const smallest = Math.min(...partition.clusters.map(rowCount));
       partition.clusters.splice(
         partition.clusters.findIndex((candidate) => rowCount(candidate) === smallest),
