@@ -67,6 +67,16 @@ describe('promptTokens masks obvious variables', () => {
       ['Code:', '\n', '<CODE>', '\n', 'Thanks.'],
     ],
     [
+      'an upper-case SQL query whose clauses go on over lines',
+      'SELECT o.id\nFROM orders o\nLEFT JOIN users u ON u.id = o.user_id\nWHERE o.total > 10\nAND u.active\nIt is slow.',
+      ['<CODE>', '\n', 'It', 'is', 'slow.'],
+    ],
+    [
+      'PHP with its opening tag, a Ruby call with a bang',
+      'Fix:\n<?php\n$user = User::find(1);\nAnd:\nvehicle.update!(tenant_id: 4)\nThanks.',
+      ['Fix:', '\n', '<CODE>', '\n', 'And:', '\n', '<CODE>', '\n', 'Thanks.'],
+    ],
+    [
       'markdown headings and starred bullets are prose',
       '# Task\n\nWrite it.\n## Rules\n* keep it short\n* no globals',
       [

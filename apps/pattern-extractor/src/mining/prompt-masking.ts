@@ -70,11 +70,14 @@ const STATEMENT_LINE = new RegExp(
     String.raw`^\s*(?:def|class|import|from|return|if|elif|else|for|while|try|except|finally|with|raise|async|await|const|let|var|function|export|interface|public|private|protected|yield|lambda|pass|package|func|fn|pub|use|impl|mod|namespace|using|struct|enum|trait|val|fun|void|static|final|defer|end)\b`,
     String.raw`^\s*@\w`,
     String.raw`^\s*(?:(?:CREATE|ALTER|DROP)\s+(?:TABLE|INDEX|VIEW|UNIQUE|MATERIALIZED|TYPE|OR\s+REPLACE)|SELECT|INSERT\s+INTO|UPDATE\s+\S+\s+SET|DELETE\s+FROM|WITH\s+\w+\s+AS)\b`,
+    // An upper-case SQL clause that goes on a statement: `FROM orders o`, `LEFT JOIN …`, `AND …`.
+    String.raw`^\s*(?:FROM|WHERE|(?:(?:LEFT|RIGHT|INNER|FULL|CROSS)\s+)?(?:OUTER\s+)?JOIN|GROUP\s+BY|ORDER\s+BY|HAVING|LIMIT|OFFSET|UNION|VALUES|RETURNING|AND|OR)\s+\S`,
+    String.raw`^\s*<\?php\b|^\s*\?>\s*$`,
     String.raw`^(?: {2,}|\t)[\w.]+(?:\(|\[|\.\w|\s*[-+*/]?=[^=])`,
     String.raw`[;{}]\s*$`,
     String.raw`^\s*[)\]}]+[;,]?\s*$`,
     String.raw`^\s*[\w.[\]]+\s*(?:=|\+=|-=|\*=|:=)\s*\S`,
-    String.raw`^\s*[\w.]+\(.*\)\s*$`,
+    String.raw`^\s*[\w.]+[!?]?\(.*\)\s*$`,
   ].join('|'),
 );
 
