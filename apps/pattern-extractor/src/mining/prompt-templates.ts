@@ -422,23 +422,6 @@ export class PromptTemplateMiner {
     return homes.byNodeType.get(keyed)?.fingerprint ?? keyed;
   }
 
-  /** The most specific keyed template that generalises the row itself (its tokens), if any. */
-  private directHome(homes: KeyedHomes, tokens: readonly string[]): VariantTemplate | null {
-    const tokensKey = tokens.join(' ');
-    let direct = homes.byRow.get(tokensKey);
-    if (direct === undefined) {
-      const present = new Set(tokens);
-      direct =
-        homes.keyed.find(
-          (candidate) =>
-            candidate.required.every((token) => present.has(token)) &&
-            generalises(candidate.items, tokens, candidate.proven),
-        ) ?? null;
-      homes.byRow.set(tokensKey, direct);
-    }
-    return direct;
-  }
-
   /**
    * `filed` for a row with a node type: a template proven in another node type that generalises the
    * row and is more specific than its own (its own partition learnt the scaffold with part of it in
@@ -458,11 +441,7 @@ export class PromptTemplateMiner {
       const present = new Set(tokens);
       // Most specific first: past the own template's constants, none is more specific.
       const candidate = homes.keyed.find(
-        (each) =>
-          each.constants <= constants ||
-          (each.proven &&
-            each.required.every((token) => present.has(token)) &&
-            generalises(each.items, tokens, true)),
+        (each) => each.constants <= constants || (each.proven && generalisesRow(each, tokens, present)),
       );
       home =
         candidate === undefined || candidate.constants <= constants
@@ -480,8 +459,15 @@ export class PromptTemplateMiner {
     own: string,
     found?: FoundTemplate,
   ): string {
-    const direct = this.directHome(homes, tokens);
-    if (direct !== null) return templateFingerprint(direct.template);
+    const tokensKey = tokens.join(' ');
+    let direct = homes.byRow.get(tokensKey);
+    if (direct === undefined) {
+      const present = new Set(tokens);
+      const home = homes.keyed.find((candidate) => generalisesRow(candidate, tokens, present));
+      direct = home === undefined ? null : templateFingerprint(home.template);
+      homes.byRow.set(tokensKey, direct);
+    }
+    if (direct !== null) return direct;
     let home = homes.byFingerprint.get(own);
     if (home === undefined) {
       if (found === undefined) return own;
@@ -639,7 +625,7 @@ interface KeyedHome {
 interface KeyedHomes {
   readonly byFingerprint: Map<string, KeyedHome>;
   /** By a row's tokens joined by spaces: the fingerprint of the keyed template generalising it. */
-  readonly byRow: Map<string, VariantTemplate | null>;
+  readonly byRow: Map<string, string | null>;
   /** By a keyed row's own fingerprint and tokens: where `specificHome` files it. */
   readonly specificByRow: Map<string, string>;
   readonly keyed: readonly VariantTemplate[];
@@ -725,18 +711,33 @@ function variantTemplate(
 }
 
 /**
+ * Whether the keyed `candidate` generalises a row, its `tokens` (`present` as a set): a cheap screen
+ * on the constants it requires first.
+ */
+function generalisesRow(
+  candidate: VariantTemplate,
+  tokens: readonly string[],
+  present: ReadonlySet<string>,
+): boolean {
+  return (
+    candidate.required.every((token) => present.has(token)) &&
+    generalises(candidate.items, tokens, candidate.proven)
+  );
+}
+
+/**
  * The home of the keyless template `own`: the most specific keyed template that generalises it (the
  * first of those), else itself.
  */
 function homeOf(own: VariantTemplate, keyed: readonly VariantTemplate[]): KeyedHome {
-  let best: VariantTemplate | undefined;
-  for (const candidate of keyed) {
-    if (best !== undefined && candidate.constants <= best.constants) continue;
-    if (candidate.template === own.template) continue;
-    // The other way round only for masks: a keyless `<*>` where a keyed template has `<STR>`.
-    const masksOnly = candidate.words === own.words && generalises(own.items, candidate.items);
-    if (masksOnly || generalises(candidate.items, own.items, candidate.proven)) best = candidate;
-  }
+  // `keyed` comes most specific first.
+  const best = keyed.find(
+    (candidate) =>
+      candidate.template !== own.template &&
+      // The other way round only for masks: a keyless `<*>` where a keyed template has `<STR>`.
+      ((candidate.words === own.words && generalises(own.items, candidate.items)) ||
+        generalises(candidate.items, own.items, candidate.proven)),
+  );
   const home = best ?? own;
   return { fingerprint: templateFingerprint(home.template), template: home.template };
 }
