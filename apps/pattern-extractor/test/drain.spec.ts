@@ -96,6 +96,38 @@ describe('Drain', () => {
   });
 
   test.each([
+    ['inflected', ['x is defined but never used', 'x is assigned but never used'], [1, 2]],
+    [
+      'with a doubled consonant',
+      ['the migration dropped column a', 'the migration renamed column a'],
+      [1, 2],
+    ],
+    [
+      'in a lower-case compound',
+      ['the file is world-readable now', 'the file is world-writable now'],
+      [1, 2],
+    ],
+    [
+      'not in a name',
+      ['the response lacks the Retry-After header', 'the response lacks the X-Request-Id header'],
+      [1, 1],
+    ],
+  ])('pinned words keep their inflections apart: %s', (_name, messages, ids) => {
+    expect(run(messages, { pinnedWords: ['define', 'drop', 'read', 'write', 'after'] }).ids).toEqual(ids);
+    expect(run(messages).ids).toEqual([1, 1]);
+  });
+
+  test('a pinned pattern keeps messages apart by the shape of a token', () => {
+    const messages = [
+      'import failed: KeyError: x',
+      'import failed: ValueError: x',
+      'import failed: KeyError: y',
+    ];
+    expect(run(messages, { pinnedPattern: /^[A-Z]\w*Error:$/ }).ids).toEqual([1, 2, 1]);
+    expect(run(messages).ids).toEqual([1, 1, 1]);
+  });
+
+  test.each([
     [
       'the word after a pinning word differs',
       ['tx is never committed in f', 'tx is never aborted in f'],

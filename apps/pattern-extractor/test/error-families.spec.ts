@@ -1,5 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
+import { Drain } from '../src/mining/drain';
 import { familyTemplate, sameFamily } from '../src/mining/error-families';
+import { ERROR_DRAIN_OPTIONS } from '../src/mining/error-signatures';
 
 // As in the miner's own lists, every pinning word is a meaning word too.
 const MEANING_WORDS = new Set(['not', 'missing', 'unused', 'async', 'never', 'too']);
@@ -50,9 +52,27 @@ describe('sameFamily', () => {
     ['the <*> is <*>', 'the <*> is never cached', false],
     ['this does not handle the case where <*>', 'this does not handle the case where it is not UTC', true],
     ['the parser crashes when <*> is empty', 'the parser crashes when the list is null', true],
+    ['the test a_b is flaky because it sleeps', 'the test TestQueue/drain_twice is flaky because <*>', true],
+    ['the test it(<STR>) is flaky because it sleeps', 'the test OrderServiceTest is flaky because <*>', true],
+    ['it still throws <*> whenever wrong', 'it still throws <*> whenever the retry logic is wrong', true],
   ])('%j and %j: %s', (left, right, same) => {
     expect(sameFamily(words(left), words(right), meaning)).toBe(same);
     expect(sameFamily(words(right), words(left), meaning)).toBe(same);
+  });
+
+  test.each([
+    [
+      'another exception',
+      'crashes on start: Traceback line <NUM> AttributeError: <STR> has no attribute <STR>',
+      false,
+    ],
+    ['the same exception', 'crashes on start: Traceback File <STR> line <NUM> KeyError: <STR>', true],
+  ])('a lead clause before a traceback ending in %s', (_name, other, same) => {
+    // The miner's own Drain is what tells meaning words there: exception headlines are among them.
+    const drain = new Drain(ERROR_DRAIN_OPTIONS);
+    const traceback = words('crashes on start: Traceback line <NUM> KeyError: <STR>');
+    expect(sameFamily(traceback, words(other), drain)).toBe(same);
+    expect(sameFamily(words(other), traceback, drain)).toBe(same);
   });
 
   test('leaves templates over 64 tokens to Drain', () => {

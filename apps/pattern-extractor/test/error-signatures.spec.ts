@@ -194,6 +194,12 @@ describe('error signatures', () => {
       'this does not handle the case where the timezone is not UTC',
       true,
     ],
+    ['the migration drops column orders.total', 'the migration renames column orders.total', false],
+    ["'x' is defined but never used", "'x' is assigned a value but never used", false],
+    ['cmd/db.go is created world-readable', 'cmd/db.go is created world-writable', false],
+    ['the response is missing the Retry-After header', 'the response is missing the ETag header', true],
+    ['the page loads in 4 min', 'the page loads in 82s', true],
+    ['memory grows to 6.9 GB after 200 requests', 'memory grows to 422MB after 9 requests', true],
   ])('%j and %j share a signature: %s', (firstText, secondText, same) => {
     const miner = new ErrorSignatureMiner();
     const [first] = miner.add(newRow({ user_feedback: firstText, user_accepted: false }));
@@ -230,7 +236,7 @@ describe('error signatures', () => {
     expect(fingerprint).toMatch(/^[\da-f]{16}$/);
     expect(errorFingerprint('truncated', '')).toBe(fingerprint);
     expect(errorFingerprint('syntax_invalid', '')).not.toBe(fingerprint);
-    expect(ERROR_SIGNATURE_ALGORITHM_VERSION).toBe(7);
+    expect(ERROR_SIGNATURE_ALGORITHM_VERSION).toBe(8);
     const [signature] = new ErrorSignatureMiner().add(newRow({ finish_reason: 'length' }));
     expect(signature).toEqual({ kind: 'truncated', template: null, fingerprint });
   });

@@ -5,6 +5,7 @@ import {
   HEX_RULE,
   IP_RULE,
   type MaskRule,
+  MEASURE_RULE,
   NUMBER_RULE,
   PATH_RULE,
   QUOTED_RULE,
@@ -42,6 +43,12 @@ describe('masking', () => {
       'retry <NUM> of <NUM> after <NUM>, <NUM> or <NUM>',
     ],
     [NUMBER_RULE, 'utf8 v2 and 2nd', 'utf8 v2 and 2nd'],
+    [
+      MEASURE_RULE,
+      'took 4 min, 23 seconds, 3m37s and 1h30m for 6.9 GB',
+      'took <NUM>, <NUM>, <NUM> and <NUM> for <NUM>',
+    ],
+    [MEASURE_RULE, 'expected 3 arguments in 2 steps', 'expected 3 arguments in 2 steps'],
   ];
   test.each(ruleCases.map(([rule, text, expected]) => ({ name: rule.name, rule, text, expected })))(
     '$name: $text',

@@ -36,6 +36,11 @@ export interface DrainOptions {
    */
   readonly pinningWords: readonly string[];
   /**
+   * Tokens that carry meaning by their shape, as `pinnedWords` do by their spelling (an exception's
+   * headline, `KeyError:`), or null. Classic Drain has none.
+   */
+  readonly pinnedPattern: RegExp | null;
+  /**
    * Route a code identifier (`refreshReport`, `user_id`, `os.path`, `load()`) like a token with a
    * digit, through `<*>`: in error texts a name leads many messages of one kind. Classic Drain: false.
    */
@@ -49,6 +54,7 @@ export const DEFAULT_DRAIN_OPTIONS: DrainOptions = {
   masks: [],
   pinnedWords: [],
   pinningWords: [],
+  pinnedPattern: null,
   identifiersRouteAsWildcard: false,
 };
 
@@ -97,10 +103,17 @@ function hasDigit(token: string): boolean {
   return /\d/.test(token);
 }
 
-/** camelCase, snake_case, a dotted path or a call, trailing punctuation aside. */
-const IDENTIFIER = /^(?:[a-z][a-z0-9]*[A-Z]\w*|[A-Za-z]\w*_\w*|\w+(?:\.\w+)+|\w+\(\))[^\w]*$/;
+/**
+ * camelCase, PascalCase with a capital inside, snake_case, a dotted or `::` path, a call, or a
+ * relative path with a dot, a digit, an underscore or a capital in it; trailing punctuation aside.
+ */
+const IDENTIFIER =
+  /^(?:[a-z][a-z0-9]*[A-Z]\w*|[A-Z][a-z0-9]+[A-Z]\w*|[A-Za-z]\w*_\w*|\w+(?:(?:\.|::)\w+)+|\w+\(.*\)|(?=[^/]*\/)(?=\S*[._A-Z\d])[\w.-]+(?:\/[\w.-]+)+)[^\w]*$/;
 
-/** Whether `token` reads as a code identifier (`refreshReport`, `user_id`, `os.path`, `open()`). */
+/**
+ * Whether `token` reads as a code identifier (`refreshReport`, `OrderService`, `user_id`,
+ * `os.path`, `open()`, `it(<STR>)`, `TestHandler/duplicate_event`).
+ */
 export function isCodeIdentifier(token: string): boolean {
   return IDENTIFIER.test(token);
 }
@@ -128,6 +141,27 @@ function bareWord(token: string): string {
   return token.toLowerCase().replace(/^[^a-z']+|[^a-z']+$/g, '');
 }
 
+/** Tokens whose `isPinned` a Drain remembers before it starts over. */
+const MAX_REMEMBERED_WORDS = 65_536;
+
+/** Inflections a pinned word may carry: "defined", "renames", "dropped", "passing", "readable". */
+const INFLECTIONS = ['ing', 'able', 'ible', 'ed', 'es', 's', 'd'];
+
+/**
+ * What `word` may be inflected from: without each suffix it ends in, with an `e` put back or a
+ * doubled consonant undone.
+ */
+function stems(word: string): string[] {
+  const found: string[] = [];
+  for (const suffix of INFLECTIONS) {
+    const base = word.slice(0, -suffix.length);
+    if (!word.endsWith(suffix) || base.length < 3) continue;
+    found.push(base, `${base}e`);
+    if (/([b-df-hj-np-tv-z])\1$/.test(base)) found.push(base.slice(0, -1));
+  }
+  return found;
+}
+
 function describeOptions(options: DrainOptions): string {
   return JSON.stringify({
     depth: options.depth,
@@ -136,6 +170,8 @@ function describeOptions(options: DrainOptions): string {
     masks: options.masks.map((rule) => [rule.pattern.source, rule.pattern.flags, rule.placeholder]),
     pinnedWords: [...new Set(options.pinnedWords)].sort(),
     pinningWords: [...new Set(options.pinningWords)].sort(),
+    pinnedPattern:
+      options.pinnedPattern === null ? null : [options.pinnedPattern.source, options.pinnedPattern.flags],
     identifiersRouteAsWildcard: options.identifiersRouteAsWildcard,
   });
 }
@@ -146,11 +182,15 @@ export class Drain {
   private readonly clusterList: MutableCluster[] = [];
   private readonly pinned: ReadonlySet<string>;
   private readonly pinning: ReadonlySet<string>;
+  private readonly pinsAny: boolean;
+  /** `isPinned` of the tokens met so far (a vocabulary stays small). */
+  private readonly pinnedWordOf = new Map<string, boolean>();
 
   constructor(options: Partial<DrainOptions> = {}) {
     this.options = { ...DEFAULT_DRAIN_OPTIONS, ...options };
     this.pinned = new Set(this.options.pinnedWords.map((word) => word.toLowerCase()));
     this.pinning = new Set(this.options.pinningWords.map((word) => word.toLowerCase()));
+    this.pinsAny = this.pinned.size + this.pinning.size > 0 || this.options.pinnedPattern !== null;
     if (!Number.isInteger(this.options.depth) || this.options.depth < 3) {
       throw new RangeError(`Drain depth must be an integer ≥ 3 (got ${this.options.depth})`);
     }
@@ -250,11 +290,27 @@ export class Drain {
     return this.mutableCluster(clusterId);
   }
 
-  /** Whether `token` is one of `pinnedWords`, surrounding punctuation aside. */
+  /**
+   * Whether `token` is one of `pinnedWords` (surrounding punctuation aside, maybe inflected, or a
+   * part of a hyphenated word: "world-readable"), or has the shape of `pinnedPattern`.
+   */
   isPinned(token: string): boolean {
+    if (this.options.pinnedPattern?.test(token) === true) return true;
     // `DELETE /orders/<*>` names a route, not the action, and `open()` a function: HTTP methods and
     // code identifiers are never meaning words.
-    return this.pinned.has(bareWord(token)) && !isHttpMethod(token) && !IDENTIFIER.test(token);
+    if (this.pinned.size === 0 || isHttpMethod(token) || IDENTIFIER.test(token)) return false;
+    let pinned = this.pinnedWordOf.get(token);
+    if (pinned === undefined) {
+      const word = bareWord(token);
+      // A capitalised compound is a name (`Retry-After`), a lower-case one a word ("world-readable").
+      const parts = /[A-Z]/.test(token) ? [word] : word.split('-');
+      pinned = parts.some(
+        (part) => this.pinned.has(part) || stems(part).some((stem) => this.pinned.has(stem)),
+      );
+      if (this.pinnedWordOf.size >= MAX_REMEMBERED_WORDS) this.pinnedWordOf.clear();
+      this.pinnedWordOf.set(token, pinned);
+    }
+    return pinned;
   }
 
   /** Whether `token` is one of `pinningWords` (the word after it is pinned), punctuation aside. */
@@ -335,7 +391,7 @@ export class Drain {
     let bestScore = -1;
     let bestWildcards = -1;
     for (const cluster of clusters) {
-      if (this.pinned.size + this.pinning.size > 0 && this.conflicts(cluster.template, tokens)) continue;
+      if (this.pinsAny && this.conflicts(cluster.template, tokens)) continue;
       const { score, wildcards } = similarity(cluster.template, tokens);
       if (score > bestScore || (score === bestScore && wildcards > bestWildcards)) {
         best = cluster;
@@ -358,5 +414,6 @@ export const GENERIC_DRAIN_OPTIONS: DrainOptions = {
   masks: DEFAULT_MASK_RULES,
   pinnedWords: [],
   pinningWords: [],
+  pinnedPattern: null,
   identifiersRouteAsWildcard: false,
 };

@@ -24,6 +24,12 @@ export const MIN_SHARED_WITH_SLOTS = 2;
 /** Longer templates are no short error messages: they are left to Drain alone. */
 const MAX_TOKENS = 64;
 
+/**
+ * An exception's headline, its class and a colon (`KeyError:`, `java.io.IOException:`): two
+ * tracebacks that end in another exception are two errors, whatever clause leads them.
+ */
+export const EXCEPTION_HEADLINE = /^(?:[\w$]+\.)*[A-Z]\w*(?:Error|Exception|Warning|Fault):$/;
+
 /** `<*>`, or a token holding a masked variable (`<NUM>`, `(<PATH>),`): where a template varies. */
 function isSlot(token: string | undefined): boolean {
   return token !== undefined && (token === WILDCARD || /<[A-Z]+>/.test(token));
@@ -82,7 +88,7 @@ export interface MeaningWords {
  */
 export function sameFamily(left: readonly string[], right: readonly string[], words: MeaningWords): boolean {
   if (left.length > MAX_TOKENS || right.length > MAX_TOKENS) return false;
-  if (sharesLeadClause(left, right)) return true;
+  if (sharesLeadClause(left, right) && headlines(left) === headlines(right)) return true;
   const slotted = left.some(isSlot) || right.some(isSlot);
   // Words a slot of the other template stands for do not count (below): with a slot about, the bound
   // is only MIN_SHARED_WITH_SLOTS.
@@ -131,7 +137,7 @@ export const MIN_LEAD_CLAUSE_WORDS = 3;
 
 /**
  * Whether both templates start with the same clause of at least MIN_LEAD_CLAUSE_WORDS constant words
- * that ends in a separator (`:`, `,`, `;`, a dash, "because", "when", "where", "unless"), and both go
+ * that ends in a separator (`:`, `,`, `;`, a dash, "because", "when", "whenever", "where", "unless"), and both go
  * on after it: what follows is free text, a reason or a case in the user's words ("not what I asked
  * for, <anything>", "test <*> is flaky because <anything>", "this does not handle the case where
  * <anything>"), whatever words it holds. A slot in the clause matches any one word, a code
@@ -153,8 +159,13 @@ function sharesLeadClause(left: readonly string[], right: readonly string[]): bo
   return false;
 }
 
+/** The exception headlines of a template, in order (`EXCEPTION_HEADLINE`). */
+function headlines(tokens: readonly string[]): string {
+  return tokens.filter((token) => EXCEPTION_HEADLINE.test(token)).join(' ');
+}
+
 /** How a lead clause ends: a separator after its last word, a dash, or a word that opens a reason or a case. */
-const LEAD_CLAUSE_END = /(?:[:,;]|^[-–—]|^(?:because|when|where|unless))$/i;
+const LEAD_CLAUSE_END = /(?:[:,;]|^[-–—]|^(?:because|when|whenever|where|unless))$/i;
 
 /**
  * One template for a family: the tokens all its templates share, in order, with `<*>` wherever any

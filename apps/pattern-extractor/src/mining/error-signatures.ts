@@ -13,11 +13,11 @@
  */
 import { hash } from 'node:crypto';
 import { Drain, type DrainOptions, type DrainState } from './drain';
-import { familyTemplate, sameFamily } from './error-families';
-import { DEFAULT_MASK_RULES } from './masking';
+import { EXCEPTION_HEADLINE, familyTemplate, sameFamily } from './error-families';
+import { DEFAULT_MASK_RULES, MEASURE_RULE, NUMBER_RULE } from './masking';
 
 /** Bump when a change would file some row under another fingerprint. */
-export const ERROR_SIGNATURE_ALGORITHM_VERSION = 7;
+export const ERROR_SIGNATURE_ALGORITHM_VERSION = 8;
 
 /**
  * What the miner needs of a history row joined to its metrics row. `quality_score` does not make a
@@ -67,7 +67,8 @@ export interface ErrorSignatureState {
 /**
  * The words that make one error another wherever they stand: negations, states, actions and
  * measures that error messages and complaints turn on ("cannot read" vs "cannot write", "too long"
- * vs "too short"). Names (modules, functions, variables) are not in it: those vary within a family.
+ * vs "too short"), also inflected ("defined", "renames", "world-readable": see `Drain.isPinned`).
+ * Names (modules, functions, variables) are not in it: those vary within a family.
  */
 export const ERROR_MEANING_WORDS: readonly string[] = [
   ...['not', 'no', 'never', 'cannot', "can't", "won't", "don't", "doesn't", "isn't", 'without'],
@@ -75,10 +76,11 @@ export const ERROR_MEANING_WORDS: readonly string[] = [
   ...['deprecated', 'empty', 'null', 'required', 'optional', 'private', 'public', 'async', 'sync'],
   ...['read', 'write', 'open', 'close', 'create', 'delete', 'remove', 'update', 'insert', 'import'],
   ...['export', 'call', 'return', 'parse', 'load', 'save', 'find', 'connect', 'send', 'receive'],
-  ...['assign', 'convert', 'declare', 'define', 'resolve', 'access', 'execute'],
+  ...['assign', 'convert', 'declare', 'define', 'resolve', 'access', 'execute', 'add', 'drop'],
+  ...['rename', 'move', 'copy', 'change', 'lock', 'unlock', 'allow', 'deny', 'block', 'enable'],
+  ...['disable', 'start', 'stop', 'leak', 'flush', 'commit', 'fail', 'pass', 'skip'],
   ...['too', 'long', 'short', 'large', 'small', 'many', 'few', 'more', 'less', 'slow', 'fast'],
   ...['before', 'after', 'input', 'output', 'min', 'max'],
-  ...['fail', 'fails', 'failed', 'failing', 'pass', 'passes', 'passed', 'skip', 'skipped'],
 ];
 
 /**
@@ -101,9 +103,10 @@ export const ERROR_DRAIN_OPTIONS: DrainOptions = {
   depth: 3,
   similarityThreshold: 0.5,
   maxChildren: 100,
-  masks: DEFAULT_MASK_RULES,
+  masks: DEFAULT_MASK_RULES.flatMap((rule) => (rule === NUMBER_RULE ? [MEASURE_RULE, rule] : [rule])),
   pinnedWords: ERROR_MEANING_WORDS,
   pinningWords: ERROR_PINNING_WORDS,
+  pinnedPattern: EXCEPTION_HEADLINE,
   identifiersRouteAsWildcard: true,
 };
 

@@ -92,6 +92,18 @@ export const NUMBER_RULE: MaskRule = {
 };
 
 /**
+ * A number and its unit written apart (`4 min`, `6.9 GB`, `23 seconds`), or a duration in parts
+ * (`3m37s`, `1h30m`): one measure, as `250ms` is.
+ * Not among the default rules: in log lines the word after a number is often no unit of it.
+ */
+export const MEASURE_RULE: MaskRule = {
+  name: 'measure',
+  pattern:
+    /(?<![\w.])(?:[-+]?\d+(?:[.,]\d+)*\s(?:ms|milliseconds?|secs?|seconds?|mins?|minutes?|hrs?|hours?|days?|weeks?|[kmgt]i?b|bytes?|percent)|\d+[hm](?:\d+[ms])+)(?![\w])/gi,
+  placeholder: '<NUM>',
+};
+
+/**
  * The rules `maskVariables` applies, in order: the wide shapes first (a URL holds a path and numbers,
  * a timestamp holds numbers), the bare numbers last.
  */
