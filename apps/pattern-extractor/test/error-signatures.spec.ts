@@ -3,6 +3,7 @@ import {
   errorText,
   ERROR_SIGNATURE_ALGORITHM_VERSION,
   type ErrorSignatureRow,
+  type ErrorSignatureState,
   ErrorSignatureMiner,
   errorEvents,
   errorFingerprint,
@@ -323,6 +324,37 @@ describe('error signatures', () => {
 
     expect([...firstHalf, ...secondHalf]).toEqual(fullSignatures);
     expect(resumed.exportState()).toEqual(full.exportState());
+  });
+
+  test('a family whose template generalised absorbs a family it was kept apart from', () => {
+    const miner = new ErrorSignatureMiner();
+    const sign = (text: string) =>
+      miner.add(newRow({ user_feedback: text, user_accepted: false }))[0]?.fingerprint;
+    const password = sign('logs the password in plaintext at a.ts');
+    // "access" is a meaning word and no slot stands where the texts differ: another error, so far.
+    const token = sign('logs the access token in plaintext at b.ts');
+    expect(token).not.toBe(password);
+    expect(miner.takeMoves()).toEqual([]);
+    expect(sign('logs the secret in plaintext at c.ts')).toBe(password);
+    expect(miner.takeMoves()).toEqual([{ from: token, to: password }]);
+    expect(miner.takeMoves()).toEqual([]);
+    expect(sign('logs the access token in plaintext at d.ts')).toBe(password);
+    expect(miner.templates()).toEqual([
+      {
+        kind: 'user_feedback',
+        template: 'logs the <*> in plaintext at <*>',
+        fingerprint: password,
+        messages: 4,
+      },
+    ]);
+    const resumed = new ErrorSignatureMiner();
+    resumed.importState(JSON.parse(JSON.stringify(miner.exportState())) as ErrorSignatureState);
+    expect(resumed.exportState()).toEqual(miner.exportState());
+    const next = newRow({
+      user_feedback: 'logs the access token in plaintext at e.ts',
+      user_accepted: false,
+    });
+    expect(resumed.add(next)).toEqual(miner.add(next));
   });
 
   test('one error whose slot holds a varying number of words is one family', () => {

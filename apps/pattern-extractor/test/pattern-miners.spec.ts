@@ -45,6 +45,12 @@ function mineIn(sizes: readonly number[], resumeAfter = -1): Map<string, Map<str
       type.set(tally.fingerprint, (type.get(tally.fingerprint) ?? 0) + 1);
       counts.set(tally.patternType, type);
     }
+    // As the job does: the rows of error families that joined older ones move there.
+    const errors = counts.get('common_error') ?? new Map<string, number>();
+    for (const { from, to } of mined.errorMoves) {
+      errors.set(to, (errors.get(to) ?? 0) + (errors.get(from) ?? 0));
+      errors.delete(from);
+    }
     // A resumed process: only the exported state crosses over, through JSON as in the database.
     if (batch === resumeAfter)
       miners = new PatternMiners(JSON.parse(JSON.stringify(miners.exportState())) as MinerState);

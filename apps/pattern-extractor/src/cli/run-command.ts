@@ -4,7 +4,7 @@ import { rename } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { DataSource } from 'typeorm';
 import { ExtractionError, runExtraction, type RunSummary } from '../job/extraction-job';
-import type { Assignment } from '../job/pattern-miners';
+import type { Assignment, PatternKind } from '../job/pattern-miners';
 import type { RunOptions } from '../job/run-options';
 import { UsageError } from './arguments';
 import { type Output, summaryFields } from './output';
@@ -22,8 +22,11 @@ export async function runCommand(
   { assignmentsPath = null, signal }: { assignmentsPath?: string | null; signal?: AbortSignal } = {},
 ): Promise<number> {
   const assignments = assignmentsPath === null ? null : await openAssignments(assignmentsPath);
-  /** Prompt templates that generalised during the run: old fingerprint → the one its rows moved to. */
-  const moves = new Map<string, string>();
+  const moves: Moves = {
+    high_quality_prompt: new Map(),
+    common_error: new Map(),
+    successful_implementation: new Map(),
+  };
   let summary: RunSummary;
   try {
     output.info('extraction run started', {
@@ -33,7 +36,8 @@ export async function runCommand(
       countPending: !output.json,
       onPending: (rows) => output.progressStart(rows),
       onAssignments: assignments === null ? undefined : (rows) => writeAssignments(assignments, rows),
-      onTemplateMoved: assignments === null ? undefined : (from, to) => void moves.set(from, to),
+      onPatternMoved:
+        assignments === null ? undefined : (patternType, from, to) => void moves[patternType].set(from, to),
       afterBatch: (progress) => {
         if (output.json)
           output.info('batch committed', {
@@ -59,7 +63,8 @@ export async function runCommand(
     }
   }
   output.progressStop();
-  if (assignmentsPath !== null && summary.status === 'succeeded' && moves.size > 0) {
+  const moved = Object.values(moves).some((map) => map.size > 0);
+  if (assignmentsPath !== null && summary.status === 'succeeded' && moved) {
     await rehomeAssignments(assignmentsPath, moves);
   }
   const fields = summaryFields(summary);
@@ -88,17 +93,24 @@ async function writeAssignments(stream: WriteStream, rows: readonly Assignment[]
 }
 
 /**
- * Rewrites the assignments file so that each row names the prompt template it is counted under at
- * the end of the run: a row mined while its template was young names the fingerprint the template
- * had then, whose totals moved on as it generalised. Line by line, through a file beside it renamed
- * over it, so memory stays flat and a crash leaves the file as the run wrote it.
+ * Per pattern type, the fingerprints that moved during the run (prompt templates that generalised,
+ * error signatures whose families joined an older one): old fingerprint → the one its rows moved to.
  */
-async function rehomeAssignments(filePath: string, moves: ReadonlyMap<string, string>): Promise<void> {
-  const home = (fingerprint: string): string => {
+type Moves = Record<PatternKind, Map<string, string>>;
+
+/**
+ * Rewrites the assignments file so that each row names the prompt template and the error signature
+ * it is counted under at the end of the run: a row mined while its template was young names the
+ * fingerprint the template had then, whose totals moved on as it generalised (so does a row of an
+ * error family that joined another). Line by line, through a file beside it renamed over it, so
+ * memory stays flat and a crash leaves the file as the run wrote it.
+ */
+async function rehomeAssignments(filePath: string, moves: Moves): Promise<void> {
+  const home = (map: ReadonlyMap<string, string>, fingerprint: string): string => {
     let current = fingerprint;
     // A chain (a template that generalised twice) is followed to its end; no chain is longer than the map.
-    for (let step = 0; step < moves.size && moves.has(current); step += 1) {
-      current = moves.get(current) as string;
+    for (let step = 0; step < map.size && map.has(current); step += 1) {
+      current = map.get(current) as string;
     }
     return current;
   };
@@ -108,7 +120,12 @@ async function rehomeAssignments(filePath: string, moves: ReadonlyMap<string, st
   for await (const line of createInterface({ input: createReadStream(filePath), crlfDelay: Infinity })) {
     if (line === '') continue;
     const assignment = JSON.parse(line) as Assignment;
-    const rehomed = { ...assignment, prompt_template: home(assignment.prompt_template) };
+    const rehomed = {
+      ...assignment,
+      prompt_template: home(moves.high_quality_prompt, assignment.prompt_template),
+      error_signature:
+        assignment.error_signature === null ? null : home(moves.common_error, assignment.error_signature),
+    };
     if (!out.write(`${JSON.stringify(rehomed)}\n`)) await once(out, 'drain');
   }
   out.end();

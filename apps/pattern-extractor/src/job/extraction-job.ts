@@ -23,7 +23,13 @@ import {
   type Watermark,
   ZERO_WATERMARK,
 } from './extraction.repository';
-import { type Assignment, PatternMiners } from './pattern-miners';
+import {
+  type Assignment,
+  type MinedBatch,
+  type PatternDetails,
+  type PatternKind,
+  PatternMiners,
+} from './pattern-miners';
 import { RowPreparer } from './row-preparer';
 import type { RunOptions } from './run-options';
 
@@ -50,10 +56,11 @@ export interface RunHooks {
   /** Called with every batch's assignments, in row order, before the batch commits. */
   readonly onAssignments?: (assignments: readonly Assignment[]) => Promise<void> | void;
   /**
-   * Called when a prompt template's totals move to the template its rows match now (a template that
-   * generalised; see `rehomeStaleTemplates`), before the batch commits.
+   * Called when a pattern's totals move to another fingerprint, before the batch commits: a prompt
+   * template's to the template its rows match now (one that generalised; see
+   * `rehomeStaleTemplates`), an error signature's to the older family it joined.
    */
-  readonly onTemplateMoved?: (from: string, to: string) => void;
+  readonly onPatternMoved?: (patternType: PatternKind, from: string, to: string) => void;
   /** Called after each batch commits. Tests throw here to kill a run after batch k. */
   readonly afterBatch?: (progress: BatchProgress) => Promise<void> | void;
   /** Called once the run knows how many rows are waiting (only when `countPending`). */
@@ -234,7 +241,10 @@ class Run {
       await this.hooks.onAssignments?.(mined.assignments);
       await this.inTransaction(async () => {
         await this.repository.addTallies(this.scope, mined.tallies, mined.details);
-        const moved = await this.rehomeStaleTemplates(miners, promptTemplates);
+        const moved = [
+          ...(await this.rehomeStaleTemplates(miners, promptTemplates)),
+          ...(await this.rehomeErrorSignatures(mined)),
+        ];
         if (this.scope === 'live') {
           const keys = [
             ...new Set([
@@ -296,12 +306,37 @@ class Run {
     for (const stale of await this.repository.staleTemplates(this.scope, current)) {
       const home = stale.example === null ? null : miners.promptHome(stale.example);
       if (home !== null && home.current && home.fingerprint !== stale.fingerprint) {
-        await this.repository.moveCandidate(this.scope, stale.fingerprint, home.fingerprint, home.details);
-        this.hooks.onTemplateMoved?.(stale.fingerprint, home.fingerprint);
+        await this.repository.moveCandidate(
+          this.scope,
+          'high_quality_prompt',
+          stale.fingerprint,
+          home.fingerprint,
+          home.details,
+        );
+        this.hooks.onPatternMoved?.('high_quality_prompt', stale.fingerprint, home.fingerprint);
         received.push(patternKey('high_quality_prompt', home.fingerprint));
       } else {
         await this.repository.markOrphan(this.scope, stale.fingerprint);
       }
+    }
+    return received;
+  }
+
+  /**
+   * The totals of error signatures that ceased in the batch (`MinedBatch.errorMoves`) move to the
+   * family that absorbed them, whose details the batch holds (a row of it made the families one).
+   * Returns the keys of the signatures that received totals.
+   */
+  private async rehomeErrorSignatures(mined: MinedBatch): Promise<string[]> {
+    const received: string[] = [];
+    for (const { from, to } of mined.errorMoves) {
+      // The row that made the last of the families one is in the batch, so its details are.
+      const target = mined.details.find(
+        (entry) => entry.patternType === 'common_error' && entry.fingerprint === to,
+      ) as PatternDetails;
+      await this.repository.moveCandidate(this.scope, 'common_error', from, to, target.details);
+      this.hooks.onPatternMoved?.('common_error', from, to);
+      received.push(patternKey('common_error', to));
     }
     return received;
   }

@@ -6,7 +6,7 @@
 import type { MaintenanceStep } from '@llm-metrics/db/entities';
 import { WRITE_HORIZON_SQL } from '@llm-metrics/db/write-horizon';
 import type { QueryRunner } from 'typeorm';
-import type { HistoryRow, MinerState, PatternDetails, Tally } from './pattern-miners';
+import type { HistoryRow, MinerState, PatternDetails, PatternKind, Tally } from './pattern-miners';
 
 /** `live`: the totals behind `llm_patterns`; `rebuild`: what `run --full` builds beside them. */
 export type Scope = 'live' | 'rebuild';
@@ -277,11 +277,12 @@ export class ExtractionRepository {
 
   async moveCandidate(
     scope: Scope,
+    patternType: PatternKind,
     from: string,
     to: string,
     details: Record<string, unknown>,
   ): Promise<void> {
-    await this.runner.query(MOVE_CANDIDATE_SQL, [scope, from, to, JSON.stringify(details)]);
+    await this.runner.query(MOVE_CANDIDATE_SQL, [scope, patternType, from, to, JSON.stringify(details)]);
   }
 
   async markOrphan(scope: Scope, fingerprint: string): Promise<void> {
@@ -421,22 +422,23 @@ const ADD_TALLIES_SQL = `
 `;
 
 /**
- * Moves the totals of a prompt template whose fingerprint went stale ($2) into the template its rows
- * belong to now ($3, with its details $4): the same exact merge, so the totals end as if every row
+ * Moves the totals of a pattern of type $2 whose fingerprint went stale ($3: a prompt template that
+ * generalised, an error signature whose family joined an older one) into the pattern its rows
+ * belong to now ($4, with its details $5): the same exact merge, so the totals end as if every row
  * had been counted under the new fingerprint from the start.
  */
 const MOVE_CANDIDATE_SQL = `
   WITH moved AS (
     DELETE FROM llm_pattern_candidates
-    WHERE scope = $1 AND pattern_type = 'high_quality_prompt' AND fingerprint = $2
+    WHERE scope = $1 AND pattern_type = $2 AND fingerprint = $3
     RETURNING *
   )
   INSERT INTO llm_pattern_candidates AS c (scope, pattern_type, fingerprint, node_type, usage_count,
     quality_sum, passed_count, metrics_count, tokens_input_sum, tokens_output_sum, first_used_at,
     last_used_at, models, tiers, example_ids, best_quality, details)
-  SELECT scope, pattern_type, $3, node_type, usage_count, quality_sum, passed_count, metrics_count,
+  SELECT scope, pattern_type, $4, node_type, usage_count, quality_sum, passed_count, metrics_count,
          tokens_input_sum, tokens_output_sum, first_used_at, last_used_at, models, tiers, example_ids,
-         best_quality, $4::jsonb
+         best_quality, $5::jsonb
   FROM moved
   ON CONFLICT ON CONSTRAINT llm_pattern_candidates_pkey DO UPDATE SET ${MERGE_TOTALS}
 `;

@@ -17,6 +17,7 @@ import {
   ERROR_SIGNATURE_ALGORITHM_VERSION,
   type ErrorSignatureState,
   ErrorSignatureMiner,
+  type SignatureMove,
 } from '../mining/error-signatures';
 import {
   ALGORITHM_VERSION as PROMPT_ALGORITHM_VERSION,
@@ -87,6 +88,12 @@ export interface MinedBatch {
   readonly assignments: Assignment[];
   readonly tallies: Tally[];
   readonly details: PatternDetails[];
+  /**
+   * Error signatures that ceased in the batch (`ErrorSignatureMiner.takeMoves`), each with the one
+   * its rows belong under at the end of the batch. The batch's own rows are counted there already;
+   * rows of earlier batches are the caller's to move.
+   */
+  readonly errorMoves: SignatureMove[];
 }
 
 export interface MinerState {
@@ -236,7 +243,40 @@ export class PatternMiners {
         code_fingerprint: code?.fingerprint ?? null,
       });
     });
-    return { promptTemplates: [...templates.keys()], assignments, tallies, details: [...details.values()] };
+    const errorMoves = resolvedMoves(this.errors.takeMoves());
+    if (errorMoves.length === 0) {
+      return {
+        promptTemplates: [...templates.keys()],
+        assignments,
+        tallies,
+        details: [...details.values()],
+        errorMoves,
+      };
+    }
+    const home = new Map(errorMoves.map(({ from, to }) => [from, to]));
+    const rehome = (fingerprint: string) => home.get(fingerprint) ?? fingerprint;
+    const counted = new Set<string>();
+    return {
+      promptTemplates: [...templates.keys()],
+      assignments: assignments.map((assignment) =>
+        assignment.error_signature === null
+          ? assignment
+          : { ...assignment, error_signature: rehome(assignment.error_signature) },
+      ),
+      // A row whose two failures' families joined counts once under the family.
+      tallies: tallies.flatMap((tally) => {
+        if (tally.patternType !== 'common_error') return [tally];
+        const fingerprint = rehome(tally.fingerprint);
+        const key = `${tally.ordinal}\u0000${fingerprint}`;
+        if (counted.has(key)) return [];
+        counted.add(key);
+        return [{ ...tally, fingerprint }];
+      }),
+      details: [...details.values()].filter(
+        (entry) => entry.patternType !== 'common_error' || !home.has(entry.fingerprint),
+      ),
+      errorMoves,
+    };
   }
 
   /**
@@ -248,6 +288,17 @@ export class PatternMiners {
     const template = this.templates.get(fingerprint);
     return { fingerprint, current: template !== undefined, details: promptDetails(template) };
   }
+}
+
+/** Moves with each `to` followed to the signature it ended in (a family absorbed later in the list). */
+function resolvedMoves(moves: readonly SignatureMove[]): SignatureMove[] {
+  const next = new Map(moves.map(({ from, to }) => [from, to]));
+  return moves.map(({ from, to }) => {
+    let end = to;
+    // No chain is longer than the list.
+    for (let step = 0; step < moves.length && next.has(end); step += 1) end = next.get(end) as string;
+    return { from, to: end };
+  });
 }
 
 function promptDetails(template: PromptTemplate | undefined): Record<string, unknown> {

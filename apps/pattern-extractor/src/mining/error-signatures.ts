@@ -4,15 +4,16 @@
  * user feedback) plus, where the failure comes with text, the template of that text — masked
  * (`maskVariables`), then clustered by a Drain per kind, so kinds never mix; Drain's clusters that
  * are one error (a slot holding more words, a name routed another way) join in families
- * (`error-families.ts`).
+ * (`error-families.ts`). A cluster whose template generalised may show two families to be one
+ * error after all; the younger joins the older (`takeMoves` tells the job, which moves its rows).
  *
  * A signature's fingerprint hashes the algorithm version, the kind and the founding text of its
  * family's first cluster (the masked message that started it). Not the current template: that
- * widens as rows join, and a fingerprint must not move once given out. The same rows in the same
- * order give the same fingerprints, in one run or resumed from `exportState()`.
+ * widens as rows join, and a fingerprint must not move while its family lasts. The same rows in the
+ * same order give the same fingerprints, in one run or resumed from `exportState()`.
  */
 import { hash } from 'node:crypto';
-import { Drain, type DrainOptions, type DrainState } from './drain';
+import { Drain, type DrainOptions, type DrainState, WILDCARD } from './drain';
 import { EXCEPTION_HEADLINE, familyTemplate, sameFamily } from './error-families';
 import { DEFAULT_MASK_RULES, MEASURE_RULE, NUMBER_RULE } from './masking';
 
@@ -199,6 +200,10 @@ export function errorFingerprint(kind: ErrorKind, foundingText: string): string 
   ).slice(0, FINGERPRINT_HEX_DIGITS);
 }
 
+function wildcardCount(template: readonly string[]): number {
+  return template.reduce((count, token) => (token === WILDCARD ? count + 1 : count), 0);
+}
+
 /** The clusters of one kind: Drain's, and the family each belongs to (see `error-families.ts`). */
 class KindClusters {
   readonly drain = new Drain(ERROR_DRAIN_OPTIONS);
@@ -206,6 +211,8 @@ class KindClusters {
   private readonly familyOf: number[] = [];
   /** Member cluster ids by family, families in order of their first cluster. */
   private readonly members = new Map<number, number[]>();
+  /** `wildcards[id - 1]`: the `<*>` in cluster `id`'s template when it last took a message. */
+  private readonly wildcards: number[] = [];
 
   constructor(state?: KindState) {
     if (state === undefined) return;
@@ -219,14 +226,26 @@ class KindClusters {
         throw new Error(`error signature state puts cluster ${index + 1} in family ${family}`);
       }
       this.join(index + 1, family);
+      this.wildcards.push(wildcardCount(this.drain.cluster(index + 1).template));
     });
   }
 
-  /** Adds one text; returns the id of its family. */
-  add(text: string): number {
+  /**
+   * Adds one text; returns the id of its family, and the families it absorbed (see `absorbInto`),
+   * oldest first.
+   */
+  add(text: string): { family: number; absorbed: number[] } {
     const clusterId = this.drain.add(text);
-    if (clusterId > this.familyOf.length) this.join(clusterId, this.familyFor(clusterId));
-    return this.familyOf[clusterId - 1] as number;
+    if (clusterId > this.familyOf.length) {
+      this.join(clusterId, this.familyFor(clusterId));
+      this.wildcards.push(wildcardCount(this.drain.cluster(clusterId).template));
+      return { family: this.familyOf[clusterId - 1] as number, absorbed: [] };
+    }
+    const wildcards = wildcardCount(this.drain.cluster(clusterId).template);
+    const generalised = wildcards > (this.wildcards[clusterId - 1] as number);
+    this.wildcards[clusterId - 1] = wildcards;
+    const absorbed = generalised ? this.absorbLookalikes(clusterId) : [];
+    return { family: this.familyOf[clusterId - 1] as number, absorbed };
   }
 
   /** The family's template: what all its clusters share, `<*>` where they differ. */
@@ -246,6 +265,40 @@ class KindClusters {
 
   exportState(): KindState {
     return { drain: this.drain.exportState(), families: [...this.familyOf] };
+  }
+
+  /**
+   * A cluster that generalised may now be the same error as a family it was kept apart from (its
+   * first messages differed in a word that turned out a slot: "logs the password in …" before "logs
+   * the <*> in …" met "logs the access token in …"). Every family one of whose clusters is the same
+   * family as this cluster joins with it, into the oldest of them. Returns the families that ceased.
+   */
+  private absorbLookalikes(clusterId: number): number[] {
+    const template = this.drain.cluster(clusterId).template;
+    const own = this.familyOf[clusterId - 1] as number;
+    const alike = [...this.members]
+      .filter(
+        ([family, ids]) =>
+          family !== own &&
+          ids.some((id) => sameFamily(this.drain.cluster(id).template, template, this.drain)),
+      )
+      .map(([family]) => family);
+    if (alike.length === 0) return [];
+    const families = [own, ...alike].sort((left, right) => left - right);
+    const [survivor, ...absorbed] = families as [number, ...number[]];
+    for (const family of absorbed) this.absorbInto(family, survivor);
+    return absorbed;
+  }
+
+  /** Moves every cluster of `family` into `survivor`, an older family. */
+  private absorbInto(family: number, survivor: number): void {
+    const ids = this.members.get(family) ?? [];
+    for (const id of ids) this.familyOf[id - 1] = survivor;
+    this.members.set(
+      survivor,
+      [...(this.members.get(survivor) ?? []), ...ids].sort((a, b) => a - b),
+    );
+    this.members.delete(family);
   }
 
   private join(clusterId: number, family: number): void {
@@ -269,8 +322,15 @@ class KindClusters {
 }
 
 /** Learns message templates row by row; one instance per run (or per resumed run). */
+/** A signature that ceased: its family joined an older one, whose fingerprint its rows now have. */
+export interface SignatureMove {
+  readonly from: string;
+  readonly to: string;
+}
+
 export class ErrorSignatureMiner {
   private readonly kinds = new Map<ErrorKind, KindClusters>();
+  private moves: SignatureMove[] = [];
 
   /** The signatures of one row, most specific first, without repeats. */
   add(row: ErrorSignatureRow): ErrorSignature[] {
@@ -298,6 +358,16 @@ export class ErrorSignatureMiner {
     );
   }
 
+  /**
+   * The signatures that ceased since the last call, in order: the rows given `from` earlier belong
+   * under `to` now (a `to` may cease later in the list too).
+   */
+  takeMoves(): SignatureMove[] {
+    const moves = this.moves;
+    this.moves = [];
+    return moves;
+  }
+
   exportState(): ErrorSignatureState {
     const kinds: Record<string, KindState> = {};
     for (const [kind, clusters] of this.kinds) kinds[kind] = clusters.exportState();
@@ -311,6 +381,7 @@ export class ErrorSignatureMiner {
       );
     }
     this.kinds.clear();
+    this.moves = [];
     for (const [kind, kindState] of Object.entries(state.kinds)) {
       this.kinds.set(kind as ErrorKind, new KindClusters(kindState));
     }
@@ -322,8 +393,11 @@ export class ErrorSignatureMiner {
       return { kind, template: null, fingerprint: errorFingerprint(kind, '') };
     }
     const clusters = this.clustersFor(kind);
-    const family = clusters.add(text);
+    const { family, absorbed } = clusters.add(text);
     const fingerprint = errorFingerprint(kind, clusters.drain.founder(family));
+    for (const gone of absorbed) {
+      this.moves.push({ from: errorFingerprint(kind, clusters.drain.founder(gone)), to: fingerprint });
+    }
     return { kind, template: clusters.template(family), fingerprint };
   }
 
