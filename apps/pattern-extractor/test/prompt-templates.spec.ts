@@ -752,6 +752,30 @@ describe('the miner state', () => {
     ]);
   });
 
+  test('node types whose templates draw a slot edge apart still share one, that node type a slot', () => {
+    // Some compute rows go on to the last line on the same line: compute's slot takes the line break.
+    const rows = Array.from({ length: 24 }, (_, i): PromptRow => {
+      const nodeType = i % 2 === 0 ? 'effect' : 'compute';
+      const end = nodeType === 'compute' && i % 4 === 1 ? ' ' : '\n';
+      return {
+        history_id: `r${i}`,
+        node_type: nodeType,
+        method_name: 'implement',
+        prompt_text:
+          `Implement ${WORDS[(i * 3) % 10]} for the ONEX ${nodeType} node.\nRequirements:\n` +
+          `- keep ${WORDS[i % 10]} ${WORDS[(i + 3) % 10]}${end}Return only the implementation.`,
+      };
+    });
+    const miner = new PromptTemplateMiner();
+    expect(new Set(miner.learnBatch(rows)).size).toBe(1);
+    expect(miner.templates().map(({ template, nodeTypes }) => [template, nodeTypes])).toEqual([
+      [
+        'Implement <*> for the ONEX <*> node.\nRequirements:\n- keep <*>\nReturn only the implementation.',
+        ['effect', 'compute'],
+      ],
+    ]);
+  });
+
   test('a state of another algorithm version is refused', () => {
     const miner = new PromptTemplateMiner();
     expect(() => miner.importState({ version: 'prompt-templates/0', partitions: [] })).toThrow(

@@ -644,7 +644,9 @@ function asNodeType(item: string): string {
  * that word is a slot, it is one template whose slot is the node type, by the fingerprint of each.
  */
 function nodeTypeAliases(partitions: readonly Partition[]): Map<string, KeyedHome> {
-  const groups = new Map<string, { nodeTypes: Set<string>; fingerprints: string[] }>();
+  // By the general template's fingerprint: two texts that differ where the alignments drew a slot's
+  // edges are one template (`canonicalTemplate`); the first text stands for the group.
+  const groups = new Map<string, { template: string; nodeTypes: Set<string>; fingerprints: string[] }>();
   for (const partition of partitions) {
     const word = partition.nodeType.toLowerCase();
     for (const cluster of partition.clusters) {
@@ -653,18 +655,18 @@ function nodeTypeAliases(partitions: readonly Partition[]): Map<string, KeyedHom
         const general = items.map((item) => (item !== null && asNodeType(item) === word ? null : item));
         if (general.every((item, index) => item === items[index])) continue;
         const text = renderTemplate(general, []);
-        const group = groups.get(text) ?? { nodeTypes: new Set<string>(), fingerprints: [] };
+        const key = templateFingerprint(text);
+        const group = groups.get(key) ?? { template: text, nodeTypes: new Set<string>(), fingerprints: [] };
         group.nodeTypes.add(partition.key);
         group.fingerprints.push(templateFingerprint(template));
-        groups.set(text, group);
+        groups.set(key, group);
       }
     }
   }
   const aliases = new Map<string, KeyedHome>();
-  for (const [template, { nodeTypes, fingerprints }] of groups) {
+  for (const [fingerprint, { template, nodeTypes, fingerprints }] of groups) {
     if (nodeTypes.size < 2) continue;
-    for (const fingerprint of fingerprints)
-      aliases.set(fingerprint, { fingerprint: templateFingerprint(template), template });
+    for (const own of fingerprints) aliases.set(own, { fingerprint, template });
   }
   return aliases;
 }
