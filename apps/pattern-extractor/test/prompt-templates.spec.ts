@@ -168,6 +168,14 @@ describe('promptTokens masks obvious variables', () => {
       'Logs:\n2026-01-02T10:00:01Z INFO started\n[ERROR] boom\nWhy?',
       ['Logs:', '\n', '<CODE>', '\n', 'Why?'],
     ],
+    [
+      'lower-case sentences that open with a keyword, under a heading that reads as a comment',
+      '### Task:\nif the user is gone, stop.\nuse async/await. keep it short.\n### Answer:\nif x:\n    y()',
+      [
+        ...['###', 'Task:', '\n', 'if', 'the', 'user', 'is', 'gone,', 'stop.', '\n', 'use', 'async/await.'],
+        ...['keep', 'it', 'short.', '\n', '<CODE>'],
+      ],
+    ],
     ['blank lines and spacing', '  Hello   world \n\n\nBye ', ['Hello', 'world', '\n', 'Bye']],
     [
       'an indented bullet list',
@@ -682,7 +690,7 @@ describe('the miner state', () => {
   test('a state saved by another version of the miner is refused, with the way out', () => {
     const state = new PromptTemplateMiner().exportState();
     expect(() => new PromptTemplateMiner().importState({ ...state, version: 'prompt-templates/1' })).toThrow(
-      'prompt miner state is prompt-templates/1, this miner is prompt-templates/8: rebuild it with `run --full`',
+      'prompt miner state is prompt-templates/1, this miner is prompt-templates/9: rebuild it with `run --full`',
     );
   });
 

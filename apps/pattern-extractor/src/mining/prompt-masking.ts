@@ -82,6 +82,20 @@ const STATEMENT_LINE = new RegExp(
 );
 
 /**
+ * A sentence that opens with a word that is also a statement keyword, written in lower case: "if
+ * the coupon does not exist, raise an error", "use async/await. error messages…". A determiner
+ * after the keyword and two words more make it prose (code names no variable `the`), so does a
+ * full stop between words before any bracket, brace, `;` or `=`.
+ */
+const PROSE_LEAD =
+  /^\s*[a-z]+ (?:(?:the|this|these|those|our|your|my|its|their) [a-z'’]+ [a-z'’]+|[^(){};=]*[a-z]{2}[.!?] [a-z])/;
+
+/** Whether a line reads as source code (`STATEMENT_LINE`), not as a sentence (`PROSE_LEAD`). */
+function isStatement(line: string): boolean {
+  return STATEMENT_LINE.test(line) && !PROSE_LEAD.test(line);
+}
+
+/**
  * A line that reads as a comment. Markdown headings (`# Task`) and bullets (`* item`) read the same,
  * so a comment is code only inside code or when the next line that is neither blank nor a comment
  * is a statement (a docstring or a commented header above pasted code).
@@ -94,7 +108,7 @@ function statementsAhead(lines: readonly string[]): boolean[] {
   let next = false;
   for (let index = lines.length - 1; index >= 0; index -= 1) {
     const line = lines[index] as string;
-    if (line.trim() !== '' && !COMMENT_LINE.test(line)) next = STATEMENT_LINE.test(line);
+    if (line.trim() !== '' && !COMMENT_LINE.test(line)) next = isStatement(line);
     ahead[index] = next;
   }
   return ahead;
@@ -148,7 +162,7 @@ function maskCodeLines(lines: readonly string[]): string[] {
     inDiff = DIFF_START.test(line) || (inDiff && DIFF_LINE.test(line));
     const isCode =
       inDiff ||
-      STATEMENT_LINE.test(line) ||
+      isStatement(line) ||
       OUTPUT_LINE.test(line) ||
       (inCode && /^[ \t]/.test(line)) ||
       (COMMENT_LINE.test(line) && (inCode || (ahead ??= statementsAhead(lines))[index] === true));

@@ -50,7 +50,7 @@ export { MAX_EXAMPLES, MAX_SWITCH_VALUES } from './prompt-clusters';
 export { promptTokens } from './prompt-masking';
 
 /** Bump when a change to the algorithm changes fingerprints. */
-export const ALGORITHM_VERSION = 'prompt-templates/8';
+export const ALGORITHM_VERSION = 'prompt-templates/9';
 
 /**
  * Clusters kept per partition. Prompts that follow no template each start a cluster; beyond this
