@@ -70,6 +70,40 @@ describe('bestPlacement', () => {
     expect(placement?.clusterIndex).toBe(1);
     expect(renderTemplate(placement?.alignment.items ?? [], [])).toContain('Answer with code only.');
   });
+
+  test('a template the row begins with wins over one that two prompts made of a shared sentence', () => {
+    const sentence =
+      'The amount and currency fields come from the Stripe webhook and are sometimes in a different format.';
+    const tokens = (text: string) => text.split(' ');
+    const merged = (texts: string[], id: string) => {
+      const [left, right] = texts.map((text, index) => rowCluster(tokens(text), `${id}${index}`, ''));
+      return mergeClusters(
+        left as Cluster,
+        right as Cluster,
+        align((left as Cluster).items, (right as Cluster).items),
+      );
+    };
+    // A short scaffold: neither its opening nor its end is a run long enough to anchor it.
+    const ticket = (key: string, text: string) => `Ticket ${key}: ${text} \n Done when tested.`;
+    const tickets = merged(
+      [ticket('A-1', 'Export the invoices.'), ticket('B-2', 'Sync the users nightly.')],
+      't',
+    );
+    // Two prompts of other scaffolds whose free text holds the same sentence: slots at both ends.
+    const fragment = merged(
+      [
+        `Summarise the note for the team: ${sentence} Keep it short.`,
+        `Why does this break? ${sentence} Thanks!`,
+      ],
+      'f',
+    );
+    expect(renderTemplate(fragment.items, [])).toBe(`<*> ${sentence} <*>`);
+    const placement = bestPlacement(
+      [fragment, tickets],
+      tokens(ticket('C-3', `Import the refunds. ${sentence}`)),
+    );
+    expect(placement?.clusterIndex).toBe(1);
+  });
 });
 
 describe('mergeClusters', () => {

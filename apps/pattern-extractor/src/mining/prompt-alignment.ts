@@ -81,6 +81,11 @@ export interface Overlap {
    * a whole scaffold.
    */
   readonly anchored: boolean;
+  /**
+   * Whether both sides open with the same constant, or end with one: a template whose rows begin (or
+   * end) with its scaffold, not one that two prompts' free text made, with slots at both ends.
+   */
+  readonly edged: boolean;
   readonly leftConstants: number;
   readonly rightConstants: number;
   /** The same three counts over content constants only (`isContent`). */
@@ -470,6 +475,15 @@ function withoutStrayWords(
   return kept;
 }
 
+/** `Overlap.edged`: the first pair joins the sides' first items, or the last their last. */
+function edgedPairs(pairs: readonly (readonly [number, number])[], left: number, right: number): boolean {
+  const [first, last] = [pairs[0], pairs[pairs.length - 1]];
+  return (
+    (first !== undefined && first[0] === 0 && first[1] === 0) ||
+    (last !== undefined && last[0] === left - 1 && last[1] === right - 1)
+  );
+}
+
 export function overlap(left: readonly Item[], right: readonly Item[]): Overlap {
   const numbered = numberedConstants(left);
   const pairs = withoutStrayWords(lcsPairs(left, right), left, right, numbered.contentAt);
@@ -482,6 +496,7 @@ export function overlap(left: readonly Item[], right: readonly Item[]): Overlap 
     matched: pairs.length,
     inRuns: tokensInRuns(pairs),
     anchored: anchoredRun(pairs, left, right, numbered.contentAt),
+    edged: edgedPairs(pairs, left.length, right.length),
     leftConstants: numbered.leftAt.length,
     rightConstants: rightSide.constants,
     matchedContent,

@@ -362,6 +362,7 @@ function covers(shared: Overlap, leftProven: boolean, rightProven: boolean): boo
  */
 function better(candidate: Overlap, best: Overlap): boolean {
   if (candidate.anchored !== best.anchored) return candidate.anchored;
+  if (candidate.edged !== best.edged) return candidate.edged;
   return candidate.matched > best.matched;
 }
 
