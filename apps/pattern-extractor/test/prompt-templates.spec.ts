@@ -784,6 +784,31 @@ describe('the miner state', () => {
     ]);
   });
 
+  test.each([
+    [['service', 'controller', 'repository'], ['Scaffold a <*> in <*>']],
+    [
+      ['service', 'controller'],
+      ['Scaffold a <*> service <*> in <*>', 'Scaffold a <*> controller <*> in <*>'],
+    ],
+  ])(
+    'templates that differ in one word only: %j of them are one, a slot there; two are two',
+    (kinds, templates) => {
+      const frameworks = ['Flask', 'Gin', 'Echo', 'NestJS', 'Django', 'Rails', 'Fastify', 'Quarkus'];
+      // Ten rows per kind, a framework and a name each: every kind settles on a cluster of its own first.
+      const rows = kinds.flatMap((kind, k) =>
+        Array.from({ length: 10 }, (_, i): PromptRow => ({
+          history_id: `r${k}-${i}`,
+          node_type: 'compute',
+          method_name: 'scaffold',
+          prompt_text: `Scaffold a ${frameworks[(i * 5) % 8]} ${kind} ${WORDS[i % 10]}Thing in src/${WORDS[(i + 2) % 10]}.ts.`,
+        })),
+      );
+      const miner = new PromptTemplateMiner();
+      expect(new Set(miner.learnBatch(rows)).size).toBe(templates.length);
+      expect(miner.templates().map(({ template }) => template)).toEqual(templates);
+    },
+  );
+
   test('a state of another algorithm version is refused', () => {
     const miner = new PromptTemplateMiner();
     expect(() => miner.importState({ version: 'prompt-templates/0', partitions: [] })).toThrow(

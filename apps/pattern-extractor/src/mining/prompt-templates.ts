@@ -24,7 +24,7 @@
  * resumed from `exportState()` ends exactly where one uninterrupted run over the same rows would.
  */
 import { hash } from 'node:crypto';
-import { type Alignment, generalises, type Item, isMaskedToken } from './prompt-alignment';
+import { type Alignment, align, generalises, type Item, isMaskedToken } from './prompt-alignment';
 import {
   addMember,
   bestPlacement,
@@ -32,6 +32,7 @@ import {
   joiningVariant,
   MAX_EXAMPLES,
   MAX_METHOD_NAMES,
+  MAX_SWITCH_VALUES,
   MIN_COVERING_ROWS,
   mergeClusters,
   PLACEMENT_ROW_COUNTS,
@@ -43,7 +44,7 @@ import {
   sameShape,
   type Variant,
 } from './prompt-clusters';
-import { promptTokens } from './prompt-masking';
+import { NEWLINE, promptTokens } from './prompt-masking';
 
 export { LONG_SEQUENCE, MIN_SHARED_IN_RUNS, MIN_SIMILARITY } from './prompt-alignment';
 export { MAX_EXAMPLES, MAX_SWITCH_VALUES } from './prompt-clusters';
@@ -562,8 +563,9 @@ export class PromptTemplateMiner {
 
   /**
    * A cluster that just generalised may now look like another one of its partition (often a
-   * cluster started by an early row whose long slots hid the scaffold): merge them, as many times
-   * as it takes. The merged cluster keeps the older position. Returns whether it merged any.
+   * cluster started by an early row whose long slots hid the scaffold), or be one of several alike
+   * but for one word (`switchSiblings`): merge them, as many times as it takes. The merged cluster
+   * keeps the oldest position. Returns whether it merged any.
    */
   private absorbLookalikes(partition: Partition, shape: PartitionShape, changed: number): boolean {
     let index = changed;
@@ -573,8 +575,25 @@ export class PromptTemplateMiner {
       const cluster = partition.clusters[index] as Cluster;
       const placement = bestPlacement(partition.clusters, cluster.items, index);
       if (placement === null) {
-        shape.lookalikeFree.add(index);
-        return absorbed;
+        const siblings = switchSiblings(partition.clusters, index);
+        if (siblings.length === 0) {
+          shape.lookalikeFree.add(index);
+          return absorbed;
+        }
+        // Oldest first: the merged cluster keeps the oldest position.
+        const [keep, ...rest] = [index, ...siblings].sort((left, right) => left - right) as [
+          number,
+          ...number[],
+        ];
+        partition.clusters[keep] = rest.reduce((merged, at) => {
+          const sibling = partition.clusters[at] as Cluster;
+          return mergeClusters(merged, sibling, align(merged.items, sibling.items));
+        }, partition.clusters[keep] as Cluster);
+        for (const at of rest.reverse()) partition.clusters.splice(at, 1);
+        reshape(shape);
+        absorbed = true;
+        index = keep;
+        continue;
       }
       const other = partition.clusters[placement.clusterIndex] as Cluster;
       const merged = mergeClusters(other, cluster, placement.alignment);
@@ -587,6 +606,36 @@ export class PromptTemplateMiner {
       index = keep;
     }
   }
+}
+
+/** What a switch of siblings holds on each side: a word, not a gap, a mask or a line break. */
+function isSwitchWord(item: Item | undefined): item is string {
+  return typeof item === 'string' && item !== NEWLINE && !isMaskedToken(item);
+}
+
+/**
+ * The clusters that are the one at `index` but for one word, all at the same place, when there are
+ * MAX_SWITCH_VALUES of them or more: with its own, more values than a switch takes, so that place is
+ * a slot ("Scaffold a <*> service <*> in <*>", "… controller …", "… DTO …"). Each of them kept the
+ * word as scaffold (a template whose rows settled keeps most of its content words), so only the
+ * clusters side by side tell. Empty when there are fewer.
+ */
+function switchSiblings(clusters: readonly Cluster[], index: number): number[] {
+  const items = (clusters[index] as Cluster).items;
+  const byPlace = new Map<number, number[]>();
+  clusters.forEach((other, at) => {
+    if (at === index || other.items.length !== items.length) return;
+    let place = -1;
+    for (let item = 0; item < items.length; item += 1) {
+      const [mine, theirs] = [items[item], other.items[item]];
+      if (mine === theirs) continue;
+      if (place >= 0 || !isSwitchWord(mine) || !isSwitchWord(theirs)) return;
+      place = item;
+    }
+    if (place >= 0) byPlace.set(place, [...(byPlace.get(place) ?? []), at]);
+  });
+  const found = [...byPlace.values()].find((ats) => ats.length >= MAX_SWITCH_VALUES);
+  return found ?? [];
 }
 
 /** A new version of a partition's shape: what was found at the old one no longer holds. */
