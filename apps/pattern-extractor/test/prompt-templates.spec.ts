@@ -809,6 +809,33 @@ describe('the miner state', () => {
     },
   );
 
+  test('a row that a cluster of chance words took in is no template once a template takes the row', () => {
+    const row = (id: string, text: string): PromptRow => ({
+      history_id: id,
+      node_type: 'compute',
+      method_name: 'ask',
+      prompt_text: text,
+    });
+    const note =
+      'Timezone is the tenant timezone and all dates in the export are local to the tenant office.';
+    // Two prompts of two scaffolds share a sentence: one cluster, each row a variant of its own.
+    const question = row('a', `Q: why is it so slow? ${note} Answer it briefly. A:`);
+    const miner = new PromptTemplateMiner();
+    const [first] = miner.learnBatch([
+      question,
+      row('b', `Fix: the wrong totals. ${note} Thanks a lot, really!`),
+    ]);
+    expect(miner.templates().map(({ fingerprint }) => fingerprint)).toContain(first);
+    const asks = ['how do I page', 'why does it crash on', 'what is wrong with', 'can we cache', 'where is'];
+    miner.learnBatch(asks.map((ask, i) => row(`q${i}`, `Q: ${ask} ${WORDS[i]}? A:`)));
+    const home = miner.match(question);
+    expect(home).not.toBe(first);
+    // Its totals move to where it is matched now, as a template's that went stale do.
+    const fingerprints = miner.templates().map(({ fingerprint }) => fingerprint);
+    expect(fingerprints).toContain(home);
+    expect(fingerprints).not.toContain(first);
+  });
+
   test('a state of another algorithm version is refused', () => {
     const miner = new PromptTemplateMiner();
     expect(() => miner.importState({ version: 'prompt-templates/0', partitions: [] })).toThrow(

@@ -346,6 +346,31 @@ export class PromptTemplateMiner {
   }
 
   /** The template a row finds among those learned so far: its own text when none fits. */
+  /**
+   * Whether `variant` is a single row written out (every gap of its cluster holds its own value: a
+   * row that a cluster of chance words took in, "<*> Timezone is the tenant timezone. <*>") that
+   * `match` now files elsewhere than `fingerprint`, its own template's. Its totals then move there
+   * as a stale template's do. Remembered per variant until the miner learns again.
+   */
+  private supersededRow(
+    homes: KeyedHomes,
+    partition: Partition,
+    cluster: Cluster,
+    variant: Variant,
+    fingerprint: string,
+  ): boolean {
+    if (variant.count !== 1 || variant.values.some((value) => value === null)) return false;
+    const known = homes.superseded.get(variant);
+    if (known !== undefined) return known;
+    const tokens = variantTemplate(cluster.items, variant.values, 1).items as string[];
+    const row = { history_id: '', node_type: partition.nodeType, method_name: '', prompt_text: '' };
+    const found = this.matchTokens(row, tokens, partition);
+    const superseded =
+      this.filed(partition.key, tokens, templateFingerprint(renderFound(found)), found) !== fingerprint;
+    homes.superseded.set(variant, superseded);
+    return superseded;
+  }
+
   private matchTokens(
     row: PromptRow,
     tokens: readonly string[],
@@ -358,7 +383,10 @@ export class PromptTemplateMiner {
     const current = clusters[placement.clusterIndex] as Cluster;
     return mergedTemplate(placement.alignment, mergeClusters(current, incoming, placement.alignment));
   }
-  /** Every template learned so far, most used first (then by fingerprint). */
+  /**
+   * Every template learned so far, most used first (then by fingerprint). Not a variant that is one
+   * row written out (`supersededRow`) whose row a template learnt since takes.
+   */
   templates(): PromptTemplate[] {
     const byFingerprint = new Map<string, PromptTemplate>();
     const homes = this.keyedHomes();
@@ -369,6 +397,7 @@ export class PromptTemplateMiner {
           const filed = partition.key === '' ? homes.byFingerprint.get(templateFingerprint(own)) : undefined;
           const keyed = filed ?? { fingerprint: templateFingerprint(own), template: own };
           const { fingerprint, template } = homes.byNodeType.get(keyed.fingerprint) ?? keyed;
+          if (this.supersededRow(homes, partition, cluster, variant, fingerprint)) continue;
           const existing = byFingerprint.get(fingerprint);
           byFingerprint.set(fingerprint, {
             fingerprint,
@@ -513,6 +542,7 @@ export class PromptTemplateMiner {
       specificByRow: new Map(),
       keyed,
       byNodeType: nodeTypeAliases(keyedPartitions),
+      superseded: new WeakMap(),
     };
     return this.homes;
   }
@@ -680,6 +710,8 @@ interface KeyedHomes {
   readonly keyed: readonly VariantTemplate[];
   /** By a keyed template's fingerprint: the template it is once its node type is a slot. */
   readonly byNodeType: Map<string, KeyedHome>;
+  /** By variant: `supersededRow`. */
+  readonly superseded: WeakMap<Variant, boolean>;
 }
 
 /** A template's word as its node type would be written: `Service`, `service.`, `(service)`. */
