@@ -148,6 +148,11 @@ describe('promptTokens masks obvious variables', () => {
       ['Explain', 'this', 'error:', '\n', '<CODE>', '\n', 'Thanks.'],
     ],
     [
+      'a Java exception without a message, and its frames',
+      'Why?\n\njava.util.ConcurrentModificationException\n\tat a.B.run(B.java:3)\n\t... 33 more',
+      ['Why?', '\n', '<CODE>'],
+    ],
+    [
       'a JavaScript error and its stack frames',
       'Fix this:\nTypeError: x is not a function\n    at run (/app/a.js:3:5)\n    at main (/app/b.js:9:1)\nPlease.',
       ['Fix', 'this:', '\n', '<CODE>', '\n', 'Please.'],

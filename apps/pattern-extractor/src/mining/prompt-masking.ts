@@ -116,7 +116,8 @@ function statementsAhead(lines: readonly string[]): boolean[] {
 
 /**
  * A line of program output pasted into a prompt: a stack frame or trace header (JavaScript, Java,
- * .NET, Python, Go's `pkg.(*T).Method(0x1)`), an exception line, a compiler or linter diagnostic (`file(3,5): error TS…`,
+ * .NET, Python, Go's `pkg.(*T).Method(0x1)`), an exception line (with its message or without one,
+ * `java.util.ConcurrentModificationException`), a compiler or linter diagnostic (`file(3,5): error TS…`,
  * `file:3:5: error`, ESLint's `3:5  error`), a test runner's report (Jest, pytest), a timestamped
  * or levelled log line, a query plan line. Like code, a run of them is one slot however long.
  */
@@ -125,7 +126,7 @@ const OUTPUT_LINE = new RegExp(
     String.raw`^\s+at \S`,
     String.raw`^\s*File "[^"]+", line \d+`,
     String.raw`^Traceback \(most recent call last\):`,
-    String.raw`^(?:[\w$]+\.)*[\w$]*(?:Error|Exception|Fault)\b:\s`,
+    String.raw`^(?:[\w$]+\.)*[\w$]*(?:Error|Exception|Fault)\b(?::\s|\s*$)`,
     String.raw`^(?:Exception in thread |Caused by: |panic: |goroutine \d+ \[|\[signal )`,
     String.raw`^(?:created by )?[\w./-]+\.(?:\(\*?\w+\)\.)?\w+\(.*\)\s*$`,
     String.raw`^\S+\(\d+,\d+\): (?:error|warning)\b`,
