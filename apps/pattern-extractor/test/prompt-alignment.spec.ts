@@ -62,6 +62,19 @@ describe('belongsTogether', () => {
     expect(belongsTogether(overlap(template, row))).toBe(true);
   });
 
+  test.each([
+    [[null, 'code', null], 'Please review this code for security issues.', false],
+    [[null, 'the', 'following', null, '\n', '<CODE>'], 'Continue the following function:\n<CODE>', false],
+    [['Fix:', null], 'Fix: the totals are off by one.', true],
+    [[null, '\n', 'TL;DR:'], 'A long story about the outage.\nTL;DR:', true],
+  ])(
+    'a template %j takes in a row only if its content words make a scaffold: %j',
+    (items, text, together) => {
+      const row = text.split(/(?<=\n)|(?=\n)| /).filter((token) => token !== '');
+      expect(belongsTogether(overlap(items as Item[], row))).toBe(together);
+    },
+  );
+
   test('a row that shares only function words does not, however many of the template’s constants they are', () => {
     const row = words('Give me a cron expression that runs at noon.');
     expect(overlap(template, row).matched).toBe(2);

@@ -92,6 +92,12 @@ export interface Overlap {
   readonly matchedContent: number;
   readonly leftContent: number;
   readonly rightContent: number;
+  /**
+   * Whether a side's content words can make a scaffold on their own: two or more, or one that opens
+   * or ends it (`Fix: <*>`). One word between slots (`<*> code <*>`) is a word of free text.
+   */
+  readonly leftScaffold: boolean;
+  readonly rightScaffold: boolean;
   /** Whether a side has a gap: it is a template, not a row, and its constants are scaffold. */
   readonly leftIsTemplate: boolean;
   readonly rightIsTemplate: boolean;
@@ -475,6 +481,12 @@ function withoutStrayWords(
   return kept;
 }
 
+/** `Overlap.leftScaffold`: `items` with `content` content words. */
+function makesScaffold(items: readonly Item[], content: number): boolean {
+  const isContentAt = (item: Item | undefined) => item !== undefined && item !== null && isContent(item);
+  return content >= 2 || (content === 1 && (isContentAt(items[0]) || isContentAt(items[items.length - 1])));
+}
+
 /** `Overlap.edged`: the first pair joins the sides' first items, or the last their last. */
 function edgedPairs(pairs: readonly (readonly [number, number])[], left: number, right: number): boolean {
   const [first, last] = [pairs[0], pairs[pairs.length - 1]];
@@ -502,6 +514,8 @@ export function overlap(left: readonly Item[], right: readonly Item[]): Overlap 
     matchedContent,
     leftContent: numbered.contentCount,
     rightContent: rightSide.content,
+    leftScaffold: makesScaffold(left, numbered.contentCount),
+    rightScaffold: makesScaffold(right, rightSide.content),
     leftIsTemplate: numbered.hasGap,
     rightIsTemplate,
     leftCovers:
@@ -572,11 +586,23 @@ export function belongsTogether(alignment: Overlap, leftSettled = false, rightSe
   // words too (when it has two or more): "Generate a router for the <*> domain in the <*> module."
   // must not lose "domain" and "module." to a long prompt that only shares "Generate", "router",
   // "for" and "the". Two rows of free text may share a few words by chance, more rows hardly.
-  const keepsScaffold = (constants: number, content: number, isTemplate: boolean, settled: boolean) =>
+  // A template whose content words make no scaffold (`<*> code <*>`) takes in nothing: it would
+  // take in every prompt that has the word.
+  const keepsScaffold = (
+    constants: number,
+    content: number,
+    isTemplate: boolean,
+    scaffold: boolean,
+    settled: boolean,
+  ) =>
     !isTemplate ||
-    (matched >= MIN_SIMILARITY * constants && (!settled || content < 2 || 2 * matchedContent > content));
-  if (!keepsScaffold(leftConstants, leftContent, alignment.leftIsTemplate, leftSettled)) return false;
-  if (!keepsScaffold(rightConstants, rightContent, alignment.rightIsTemplate, rightSettled)) return false;
+    (scaffold &&
+      matched >= MIN_SIMILARITY * constants &&
+      (!settled || content < 2 || 2 * matchedContent > content));
+  const { leftIsTemplate, rightIsTemplate, leftScaffold, rightScaffold } = alignment;
+  if (!keepsScaffold(leftConstants, leftContent, leftIsTemplate, leftScaffold, leftSettled)) return false;
+  if (!keepsScaffold(rightConstants, rightContent, rightIsTemplate, rightScaffold, rightSettled))
+    return false;
   const contentShared = similarity(matchedContent, leftContent, rightContent) >= MIN_SIMILARITY;
   if (contentShared && similarity(matched, leftConstants, rightConstants) >= MIN_SIMILARITY) return true;
   if (alignment.anchored) return true;

@@ -346,12 +346,13 @@ export const PLACEMENT_ROW_COUNTS: readonly number[] = [MIN_SETTLED_ROWS, MIN_CO
  * Whether one side is a template proven on MIN_COVERING_ROWS rows that covers the other, an unproven
  * one (`Overlap.leftCovers`): a row whose free text is long beside a short scaffold
  * ("### Instruction:⏎<*>⏎<CODE>") shares little of its own, yet all of the template's; so does a
- * cluster that two such rows started. The template must have a content word.
+ * cluster that two such rows started. The template's content words must make a scaffold
+ * (`Overlap.leftScaffold`): `<*> code <*>` would take in every prompt that says "code".
  */
 function covers(shared: Overlap, leftProven: boolean, rightProven: boolean): boolean {
   return (
-    (shared.leftCovers && leftProven && !rightProven && shared.leftContent > 0) ||
-    (shared.rightCovers && rightProven && !leftProven && shared.rightContent > 0)
+    (shared.leftCovers && leftProven && !rightProven && shared.leftScaffold) ||
+    (shared.rightCovers && rightProven && !leftProven && shared.rightScaffold)
   );
 }
 
