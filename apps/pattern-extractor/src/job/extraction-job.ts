@@ -242,7 +242,7 @@ class Run {
       await this.inTransaction(async () => {
         await this.repository.addTallies(this.scope, mined.tallies, mined.details);
         const moved = [
-          ...(await this.rehomeStaleTemplates(miners, promptTemplates)),
+          ...(await this.rehomeStaleTemplates(miners, promptTemplates, rowsMined)),
           ...(await this.rehomeErrorSignatures(mined)),
         ];
         if (this.scope === 'live') {
@@ -299,11 +299,17 @@ class Run {
    * A prompt template's text, hence its fingerprint, changes while its first rows teach the miner its
    * slots; rows counted before (in an earlier batch) sit under the old fingerprint. Their totals move
    * to the template their example row matches now, so the totals do not depend on where batches
-   * ended. Returns the keys of the templates that received totals.
+   * ended. One whose row matches no current template is an orphan, asked again for a while (see
+   * `staleTemplates`): the template that takes it may come later. Returns the keys of the templates
+   * that received totals.
    */
-  private async rehomeStaleTemplates(miners: PatternMiners, current: readonly string[]): Promise<string[]> {
+  private async rehomeStaleTemplates(
+    miners: PatternMiners,
+    current: readonly string[],
+    rowsMined: number,
+  ): Promise<string[]> {
     const received: string[] = [];
-    for (const stale of await this.repository.staleTemplates(this.scope, current)) {
+    for (const stale of await this.repository.staleTemplates(this.scope, current, rowsMined)) {
       const home = stale.example === null ? null : miners.promptHome(stale.example);
       if (home !== null && home.current && home.fingerprint !== stale.fingerprint) {
         await this.repository.moveCandidate(
@@ -315,8 +321,8 @@ class Run {
         );
         this.hooks.onPatternMoved?.('high_quality_prompt', stale.fingerprint, home.fingerprint);
         received.push(patternKey('high_quality_prompt', home.fingerprint));
-      } else {
-        await this.repository.markOrphan(this.scope, stale.fingerprint);
+      } else if (!stale.orphan) {
+        await this.repository.markOrphan(this.scope, stale.fingerprint, rowsMined);
       }
     }
     return received;

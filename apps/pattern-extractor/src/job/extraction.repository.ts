@@ -237,40 +237,35 @@ export class ExtractionRepository {
 
   /**
    * Prompt templates with totals whose fingerprint is no longer a current template (it generalised
-   * or merged since), with one example row to find where they went; those already found to have no
-   * home (`orphan`) are not asked again.
+   * or merged since), with one example row to find where they went. Those found to have no home
+   * (`orphan`, the rows mined when they were) are asked again while fewer than ORPHAN_RECHECK_ROWS
+   * rows were mined since, the most recent ORPHAN_RECHECK_LIMIT of them: a template that takes their
+   * row comes soon, if ever.
    */
   async staleTemplates(
     scope: Scope,
     current: readonly string[],
+    rowsMined: number,
   ): Promise<
     {
       fingerprint: string;
+      orphan: boolean;
       example: { history_id: string; node_type: string; method_name: string; prompt_text: string } | null;
     }[]
   > {
     const rows = await this.rows<
       {
         fingerprint: string;
+        orphan: boolean;
         history_id: string | null;
         node_type: string;
         method_name: string;
         prompt_text: string;
       }[]
-    >(
-      `SELECT c.fingerprint, h.id AS history_id, h.node_type, h.method_name, h.prompt_text
-       FROM llm_pattern_candidates c
-       LEFT JOIN LATERAL (
-         SELECT id, node_type, method_name, prompt_text FROM llm_generation_history
-         WHERE id = c.example_ids[1]::uuid LIMIT 1
-       ) h ON true
-       WHERE c.scope = $1 AND c.pattern_type = 'high_quality_prompt'
-         AND NOT (c.fingerprint = ANY($2::text[])) AND NOT (c.details ? 'orphan')
-       ORDER BY c.fingerprint`,
-      [scope, current],
-    );
-    return rows.map(({ fingerprint, ...example }) => ({
+    >(STALE_TEMPLATES_SQL, [scope, current, rowsMined - ORPHAN_RECHECK_ROWS, ORPHAN_RECHECK_LIMIT]);
+    return rows.map(({ fingerprint, orphan, ...example }) => ({
       fingerprint,
+      orphan,
       example: example.history_id === null ? null : { ...example, history_id: example.history_id },
     }));
   }
@@ -285,11 +280,12 @@ export class ExtractionRepository {
     await this.runner.query(MOVE_CANDIDATE_SQL, [scope, patternType, from, to, JSON.stringify(details)]);
   }
 
-  async markOrphan(scope: Scope, fingerprint: string): Promise<void> {
+  /** Marks a stale template whose rows have no current home, with the rows mined by then. */
+  async markOrphan(scope: Scope, fingerprint: string, rowsMined: number): Promise<void> {
     await this.runner.query(
-      `UPDATE llm_pattern_candidates SET details = details || '{"orphan": true}'
+      `UPDATE llm_pattern_candidates SET details = details || jsonb_build_object('orphan', $3::bigint)
        WHERE scope = $1 AND pattern_type = 'high_quality_prompt' AND fingerprint = $2`,
-      [scope, fingerprint],
+      [scope, fingerprint, rowsMined],
     );
   }
 
@@ -321,6 +317,39 @@ export class ExtractionRepository {
 export function patternKey(patternType: string, fingerprint: string): string {
   return `${patternType}\u0000${fingerprint}`;
 }
+
+/** Rows mined since a stale template was found an orphan while it is asked again (`staleTemplates`). */
+export const ORPHAN_RECHECK_ROWS = 20_000;
+/** Orphans asked again per batch at most, the most recent first. */
+export const ORPHAN_RECHECK_LIMIT = 500;
+
+/**
+ * $1 scope, $2 current prompt templates, $3 rows mined before which an orphan is not asked again, $4
+ * how many orphans at most. An orphan of a release before orphans recorded the rows mined is not.
+ */
+const STALE_TEMPLATES_SQL = `
+  WITH stale AS (
+    SELECT c.fingerprint, c.example_ids[1] AS example_id, false AS orphan
+    FROM llm_pattern_candidates c
+    WHERE c.scope = $1 AND c.pattern_type = 'high_quality_prompt'
+      AND NOT (c.fingerprint = ANY($2::text[])) AND NOT (c.details ? 'orphan')
+    UNION ALL
+    (SELECT c.fingerprint, c.example_ids[1], true
+     FROM llm_pattern_candidates c
+     WHERE c.scope = $1 AND c.pattern_type = 'high_quality_prompt'
+       AND NOT (c.fingerprint = ANY($2::text[])) AND jsonb_typeof(c.details->'orphan') = 'number'
+       AND (c.details->>'orphan')::bigint >= $3
+     ORDER BY (c.details->>'orphan')::bigint DESC, c.fingerprint
+     LIMIT $4)
+  )
+  SELECT s.fingerprint, s.orphan, h.id AS history_id, h.node_type, h.method_name, h.prompt_text
+  FROM stale s
+  LEFT JOIN LATERAL (
+    SELECT id, node_type, method_name, prompt_text FROM llm_generation_history
+    WHERE id = s.example_id::uuid LIMIT 1
+  ) h ON true
+  ORDER BY s.fingerprint
+`;
 
 /** Rows below the database's write horizon only: a row of a transaction still open is mined once it commits. */
 const READ_BATCH_SQL = `

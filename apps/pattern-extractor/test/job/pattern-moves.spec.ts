@@ -52,6 +52,60 @@ async function complaintRows(): Promise<string[]> {
   return rows;
 }
 
+/** Reads an assignments file into one line per row. */
+async function readAssignments(file: string): Promise<Assignment[]> {
+  return (await readFile(file, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Assignment);
+}
+
+describe('a prompt row left without a template', () => {
+  test('moves to the template that takes it later, totals and assignment', async () => {
+    // The first incident's own cluster is forgotten in batch 6 (the partition keeps 50 clusters, the
+    // oldest single-row one goes first); the template is learnt from batch 7 on: for a batch, no
+    // template takes the row.
+    const lead = 'Summarise the incident below for the status page, in two sentences:';
+    const incidents = [
+      'the checkout API timed out for ten minutes',
+      'payments were declined after the deploy',
+      'search returned stale results all morning',
+      'login emails arrived an hour late',
+      'the export job crashed twice overnight',
+      'image uploads failed for mobile users',
+    ];
+    const unique = Array.from({ length: 59 }, (_, i) =>
+      ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta'].map((word) => `${word}${i}`).join(' '),
+    );
+    const [first, ...later] = incidents.map((incident) => `${lead} ${incident}`);
+    const prompts = [first as string, ...unique, ...later];
+    await resetExtractor(db.dataSource);
+    await db.dataSource.query(`TRUNCATE llm_generation_history, llm_generation_metrics`);
+    const ids = await seedHistory(db.dataSource, { seed: 42, rows: prompts.length });
+    await db.dataSource.query(
+      `UPDATE llm_generation_history h SET prompt_text = u.prompt, node_type = 'compute'
+       FROM unnest($1::uuid[], $2::text[]) AS u(id, prompt) WHERE h.id = u.id`,
+      [ids, prompts],
+    );
+
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'orphan-')), 'assignments.jsonl');
+    const code = await runCommand(db.dataSource, testOptions({ batchSize: 10, full: true }), quiet, {
+      assignmentsPath: file,
+    });
+    expect(code).toBe(0);
+    const assignments = await readAssignments(file);
+    const templateOf = (id: string) => assignments.find((row) => row.history_id === id)?.prompt_template;
+    const home = templateOf(ids.at(-1) as string);
+    expect(templateOf(ids[0] as string)).toBe(home);
+    const [row] = await db.dataSource.query<{ usage_count: number; template: string }[]>(
+      `SELECT usage_count::int AS usage_count, details->>'template' AS template FROM llm_pattern_candidates
+       WHERE scope = 'live' AND pattern_type = 'high_quality_prompt' AND fingerprint = $1`,
+      [home],
+    );
+    expect(row).toEqual({ usage_count: incidents.length, template: `${lead} <*>` });
+  });
+});
+
 describe('error families that join during a run', () => {
   test('move their totals and their rows to the older family, whatever the batch size', async () => {
     const rows = await complaintRows();
@@ -66,10 +120,7 @@ describe('error families that join during a run', () => {
     expect(code).toBe(0);
     expect(await candidates(db.dataSource, ['common_error'])).toEqual(inOneBatch);
 
-    const assignments = (await readFile(file, 'utf8'))
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as Assignment);
+    const assignments = await readAssignments(file);
     const signatures = rows.map(
       (id) => assignments.find((assignment) => assignment.history_id === id)?.error_signature,
     );
