@@ -506,7 +506,7 @@ describe('grouping behaviours', () => {
     expect(templateFingerprint('Fix:\nit')).not.toBe(templateFingerprint('Fix: it'));
   });
 
-  test('nor is pasted code filling a slot or part of it, or an article before a slot', () => {
+  test('nor is pasted code or a variable filling a slot or part of it, or an article before a slot', () => {
     const error = templateFingerprint('Error:\n<CODE>\nExplain the cause.');
     expect(templateFingerprint('Error:\n<*> <CODE>\nExplain the cause.')).toBe(error);
     expect(templateFingerprint('Error:\n<*>\nExplain the cause.')).toBe(error);
@@ -514,6 +514,11 @@ describe('grouping behaviours', () => {
     expect(templateFingerprint('You are a <*>. Answer briefly.')).toBe(
       templateFingerprint('You are <*>. Answer briefly.'),
     );
+    // A masked variable alone beside a slot is part of it: a file name line above a linter's report.
+    expect(templateFingerprint('Fix these ESLint errors:\n<PATH>\n<CODE>\n<CODE>')).toBe(
+      templateFingerprint('Fix these ESLint errors:\n<*> <CODE>'),
+    );
+    expect(templateFingerprint('Open <PATH> and fix <*>')).not.toBe(templateFingerprint('Open and fix <*>'));
     // Constants still tell templates apart, between slots too.
     expect(templateFingerprint('Convert <*> to <*>')).not.toBe(templateFingerprint('Convert <*> into <*>'));
     expect(templateFingerprint('Error:\n<CODE>\nExplain the fix.')).not.toBe(error);

@@ -142,6 +142,8 @@ export function templateFingerprint(template: string): string {
 
 /** Blocks a slot may hold as a whole or in part: pasted code, JSON. */
 const BLOCK_MASKS = /<(?:CODE|JSON)>/g;
+/** A masked variable standing alone right before or after a slot, a line break or spaces between. */
+const MASK_BESIDE_SLOT = /(?<=^|[ \n])<[A-Z]+>(?=[ \n]+<\*>)|(?<=<\*>[ \n]+)<[A-Z]+>(?=$|[ \n])/g;
 
 /**
  * What of a template tells it from others: its constants around its slots, whatever the slots
@@ -150,12 +152,17 @@ const BLOCK_MASKS = /<(?:CODE|JSON)>/g;
  * - a line break beside a slot went into it or stayed scaffold;
  * - pasted code or JSON fills a slot, or part of it: `Error:⏎<*> <CODE>` (a message line, then
  *   the stack trace) and `Error:⏎<CODE>` are one scaffold, as `<CODE>` and a slot whose short
- *   snippet read as no code are;
+ *   snippet read as no code are; so does a masked variable alone beside a slot (`<PATH>⏎<*>`: a
+ *   file name line above a linter's report, or a slot that took it in);
  * - an article before a slot is part of its value or not: "You are a <*>", "You are <*>".
  */
 function canonicalTemplate(template: string): string {
-  return template
-    .replace(BLOCK_MASKS, '<*>')
+  let slotted = template.replace(BLOCK_MASKS, '<*>');
+  for (let previous = ''; previous !== slotted;) {
+    previous = slotted;
+    slotted = slotted.replace(MASK_BESIDE_SLOT, '<*>');
+  }
+  return slotted
     .replace(/[ \n]*<\*>(?:[ \n]*<\*>)*[ \n]*/g, ' <*> ')
     .replace(/(?:^| )(?:a|an|the) <\*>/gi, ' <*>')
     .trim();
