@@ -181,6 +181,11 @@ describe('promptTokens masks obvious variables', () => {
         ...['keep', 'it', 'short.', '\n', '<CODE>'],
       ],
     ],
+    [
+      'Llama markers, the closing one too, beside a path',
+      '[INST] fix /src/a.ts [/INST]',
+      ['[INST]', '\n', 'fix', '<PATH>', '\n', '[/INST]'],
+    ],
     ['blank lines and spacing', '  Hello   world \n\n\nBye ', ['Hello', 'world', '\n', 'Bye']],
     [
       'an indented bullet list',

@@ -225,6 +225,24 @@ const SCRIPT_RUN = /[\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af]+|[^\u3000-\u30ff\u
  * CJK script meets another, a token ends too: "次のRustコードを…" names the language in a word of
  * its own, as "Refactor this Rust code" does.
  */
+/** Stands for the special token it numbers while variables are masked: no mask reads it. */
+const SPECIAL_STAND_IN = /\uf8ff[\ue000-\uf8fe]/g;
+
+/** `maskVariables`, special tokens left as they are: `[/INST]` is no path. */
+function maskKeepingSpecialTokens(text: string): string {
+  if (!/[<[]/.test(text)) return maskVariables(text);
+  const specials: string[] = [];
+  const standIns = text.replace(SPECIAL_TOKEN, (token) => {
+    specials.push(token);
+    return `\uf8ff${String.fromCharCode(0xe000 + specials.length - 1)}`;
+  });
+  if (specials.length === 0 || specials.length > 0x18ff) return maskVariables(text);
+  return maskVariables(standIns).replace(
+    SPECIAL_STAND_IN,
+    (standIn) => specials[standIn.charCodeAt(1) - 0xe000] as string,
+  );
+}
+
 export function promptTokens(promptText: string, methodName = ''): string[] {
   // The scans are skipped where they cannot match: most prompts have neither a `\r` nor a fence.
   let text = promptText.includes('\r') ? promptText.replace(/\r\n?/g, '\n') : promptText;
@@ -233,7 +251,7 @@ export function promptTokens(promptText: string, methodName = ''): string[] {
   if (text.includes('```') || text.includes('~~~')) text = text.replace(FENCED_BLOCK, '<CODE>');
   text = maskCodeLines(maskJsonBlocks(text.split('\n'))).join('\n');
   if (isCodeName(methodName)) text = text.replace(methodNamePattern(methodName), SLOT);
-  text = maskVariables(text);
+  text = maskKeepingSpecialTokens(text);
   const tokens: string[] = [];
   for (const line of text.split('\n')) {
     const trimmed = line.trim();
