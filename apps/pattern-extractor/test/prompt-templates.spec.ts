@@ -182,6 +182,11 @@ describe('promptTokens masks obvious variables', () => {
       ],
     ],
     [
+      'fill-in-the-middle code, a word cut off before the suffix marker too',
+      '<fim_prefix>const x = require("y");\nexpo<fim_suffix>\nmodule.exports = x;<fim_middle>',
+      ['<fim_prefix>', '\n', '<CODE>', '\n', '<fim_suffix>', '\n', '<CODE>', '\n', '<fim_middle>'],
+    ],
+    [
       'Llama markers, the closing one too, beside a path',
       '[INST] fix /src/a.ts [/INST]',
       ['[INST]', '\n', 'fix', '<PATH>', '\n', '[/INST]'],

@@ -147,10 +147,18 @@ const DIFF_START = /^(?:diff --git |--- \S|\+\+\+ \S|@@ -\d+(?:,\d+)? \+\d+(?:,\
  */
 const DIFF_LINE = /^(?:[+@\\ ]|-(?! \S)|diff |index |new file|deleted file|similarity |rename )/;
 
+/**
+ * A fill-in-the-middle marker that code follows: the prefix's and the suffix's (StarCoder's
+ * `<fim_prefix>`, Code Llama's `<PRE>`, DeepSeek's `<｜fim▁begin｜>`…), on a line of its own.
+ */
+const FIM_CODE_START = /^(?:<fim_(?:prefix|suffix)>|<(?:PRE|SUF)>|<[|｜]fim[▁_](?:begin|hole)[|｜]>)$/;
+
 function maskCodeLines(lines: readonly string[]): string[] {
   const out: string[] = [];
   let inCode = false;
   let inDiff = false;
+  // Between a FIM marker and the next special token every line is code, a cut-off word too.
+  let inFim = false;
   // Computed at the first comment met outside code: most prompts have none.
   let ahead: boolean[] | null = null;
   lines.forEach((line, index) => {
@@ -160,8 +168,15 @@ function maskCodeLines(lines: readonly string[]): string[] {
       if (!inCode) out.push(line);
       return;
     }
+    if (SPECIAL_TOKEN_LINE.test(line)) {
+      inFim = FIM_CODE_START.test(line.trim());
+      inCode = false;
+      out.push(line);
+      return;
+    }
     inDiff = DIFF_START.test(line) || (inDiff && DIFF_LINE.test(line));
     const isCode =
+      inFim ||
       inDiff ||
       isStatement(line) ||
       OUTPUT_LINE.test(line) ||
@@ -214,6 +229,8 @@ function isCodeName(methodName: string): boolean {
  */
 const SPECIAL_TOKEN =
   /<[|｜][^|｜\s<>]+[|｜]>|<fim_[a-z]+>|<(?:PRE|SUF|MID|EOT)>|\[\/?INST\]|<<\/?SYS>>|<\/?s>/g;
+/** A line that is one special token (`promptTokens` puts each on a line of its own). */
+const SPECIAL_TOKEN_LINE = new RegExp(`^\\s*(?:${SPECIAL_TOKEN.source})\\s*$`);
 
 /** Chinese, Japanese and Korean script (and their punctuation), which separates no words by spaces. */
 const CJK = /[\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af]/;
