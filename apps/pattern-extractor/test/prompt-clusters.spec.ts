@@ -20,7 +20,8 @@ describe('joiningVariant', () => {
     }));
     const miner = new PromptTemplateMiner();
     let joins = 0;
-    for (const row of rows) {
+    // The miner numbers the rows it learns: this one is the `ordinal`-th.
+    rows.forEach((row, ordinal) => {
       const partition = miner.exportState().partitions.find((each) => each.nodeType === row.node_type);
       const tokens = rowTokens(row);
       const placement = partition === undefined ? null : bestPlacement(partition.clusters, tokens);
@@ -28,22 +29,22 @@ describe('joiningVariant', () => {
         const current = partition.clusters[placement.clusterIndex] as Cluster;
         const merged = mergeClusters(
           current,
-          rowCluster(tokens, row.history_id, row.method_name ?? ''),
+          rowCluster(tokens, row.history_id, row.method_name ?? '', ordinal),
           placement.alignment,
         );
         const countedIn = current.variants.map((_, variant) => {
           const counted = structuredClone(current);
-          addMember(counted, variant, row.history_id, row.method_name ?? '');
+          addMember(counted, variant, row.history_id, row.method_name ?? '', ordinal);
           return counted;
         });
-        const joined = joiningVariant(current, placement.alignment);
+        const joined = joiningVariant(current, placement.alignment, ordinal);
         if (joined !== null) joins += 1;
         expect(countedIn.findIndex((counted) => JSON.stringify(counted) === JSON.stringify(merged))).toBe(
           joined ?? -1,
         );
       }
       miner.learn(row);
-    }
+    });
     // Most rows of a settled template only count: the case must have been met, many times.
     expect(joins).toBeGreaterThan(rows.length / 2);
   });
@@ -58,13 +59,13 @@ describe('bestPlacement', () => {
     const story = (text: string) =>
       tokens(`System: You are a senior TypeScript engineer. Answer with code only.\nUser: ${text}`);
     const shortRows = ['Add retries to the upload client.', 'Rename the billing module to payments.'];
-    const [left, right] = shortRows.map((text, index) => rowCluster(story(text), `s${index}`, ''));
+    const [left, right] = shortRows.map((text, index) => rowCluster(story(text), `s${index}`, '', index));
     const template = mergeClusters(
       left as Cluster,
       right as Cluster,
       align((left as Cluster).items, (right as Cluster).items),
     );
-    const otherTemplate = rowCluster(tokens(`Implement the following feature: ${paragraph}`), 'f1', '');
+    const otherTemplate = rowCluster(tokens(`Implement the following feature: ${paragraph}`), 'f1', '', 2);
     const row = story(`${paragraph} Nice to have: dark mode.`);
     const placement = bestPlacement([otherTemplate, template], row);
     expect(placement?.clusterIndex).toBe(1);
@@ -76,7 +77,7 @@ describe('bestPlacement', () => {
       'The amount and currency fields come from the Stripe webhook and are sometimes in a different format.';
     const tokens = (text: string) => text.split(' ');
     const merged = (texts: string[], id: string) => {
-      const [left, right] = texts.map((text, index) => rowCluster(tokens(text), `${id}${index}`, ''));
+      const [left, right] = texts.map((text, index) => rowCluster(tokens(text), `${id}${index}`, '', index));
       return mergeClusters(
         left as Cluster,
         right as Cluster,
@@ -116,8 +117,8 @@ describe('mergeClusters', () => {
       'Find',
       'it.',
     ];
-    const left = rowCluster(log(['npm ERR! ELIFECYCLE', 'FAIL src/app.spec.ts']), 'a', 'diagnose');
-    const right = rowCluster(log(['Step 4/20 : RUN', 'exit code 1']), 'b', 'diagnose');
+    const left = rowCluster(log(['npm ERR! ELIFECYCLE', 'FAIL src/app.spec.ts']), 'a', 'diagnose', 0);
+    const right = rowCluster(log(['Step 4/20 : RUN', 'exit code 1']), 'b', 'diagnose', 1);
     const merged = mergeClusters(left, right, align(left.items, right.items));
     expect(renderTemplate(merged.items, [])).toBe('log:\n<TS> <*>\nFind it.');
   });

@@ -300,6 +300,16 @@ describe('grouping behaviours', () => {
       [10],
     ],
     [
+      'a passage added from some row on: the template in a new version, another template',
+      [
+        ...tenTimes((i) => `Review the ${WORDS[i]} diff. Be concise.`),
+        ...tenTimes(
+          (i) => `Review the ${WORDS[i]} diff. Do not comment on formatting a linter would fix. Be concise.`,
+        ),
+      ],
+      [10, 10],
+    ],
+    [
       'one optional word: two templates',
       tenTimes((i) => `Write ${i % 3 ? '' : 'unit '}tests for ${WORDS[i]}.\nThanks.`),
       [4, 6],
@@ -858,7 +868,7 @@ describe('the miner state', () => {
 
   test('a state of another algorithm version is refused', () => {
     const miner = new PromptTemplateMiner();
-    expect(() => miner.importState({ version: 'prompt-templates/0', partitions: [] })).toThrow(
+    expect(() => miner.importState({ version: 'prompt-templates/0', rows: 0, partitions: [] })).toThrow(
       /prompt-templates\/0/,
     );
   });

@@ -25,6 +25,9 @@ export interface Variant {
   /** Per gap: its value for these rows (tokens joined by spaces), or null once the gap is a slot. */
   values: (string | null)[];
   count: number;
+  /** The ordinals of its first and last rows (`PromptTemplateMiner` numbers the rows it learns). */
+  first: number;
+  last: number;
   examples: string[];
   /** The method names of these rows, first seen first, at most MAX_METHOD_NAMES. */
   methodNames: string[];
@@ -94,6 +97,8 @@ function mergeVariants(variants: readonly Variant[]): Variant[] {
       byKey.set(key, { ...variant, examples: [...variant.examples], methodNames: [...variant.methodNames] });
     } else {
       existing.count += variant.count;
+      existing.first = Math.min(existing.first, variant.first);
+      existing.last = Math.max(existing.last, variant.last);
       existing.examples = [...existing.examples, ...variant.examples].slice(0, MAX_EXAMPLES);
       existing.methodNames = withMethodNames(existing.methodNames, variant.methodNames);
     }
@@ -133,18 +138,32 @@ function isSlotGap(variants: readonly Variant[], gap: number): boolean {
   const distinct = new Set(variants.map((variant) => variant.values[gap] ?? null));
   if (distinct.has(null) || distinct.size > MAX_SWITCH_VALUES + 1) return true;
   if ([...distinct].some((value) => isMaskedValue(value as string))) return true;
-  const byContext = new Map<string, Set<string>>();
+  // Per context (the other gaps' values), per value of this gap: the ordinals its rows span.
+  const byContext = new Map<string, Map<string, { first: number; last: number }>>();
   for (const variant of variants) {
     const context = variant.values.map((value, index) => (index === gap ? '' : value)).join('\u0000');
-    const values = byContext.get(context) ?? new Set<string>();
-    values.add(variant.values[gap] as string);
+    const values = byContext.get(context) ?? new Map<string, { first: number; last: number }>();
+    const value = variant.values[gap] as string;
+    const span = values.get(value);
+    values.set(value, {
+      first: Math.min(span?.first ?? variant.first, variant.first),
+      last: Math.max(span?.last ?? variant.last, variant.last),
+    });
     byContext.set(context, values);
   }
-  return [...byContext.values()].some(
-    (values) =>
-      values.size > MAX_SWITCH_VALUES ||
-      (values.has('') && [...values].some((value) => value.split(' ').length >= MIN_OPTIONAL_WORDS)),
-  );
+  return [...byContext.values()].some((values) => {
+    if (values.size > MAX_SWITCH_VALUES) return true;
+    const without = values.get('');
+    if (without === undefined) return false;
+    // An optional passage comes and goes among the rows; one that some rows lack before a point
+    // and carry after it (or the other way round) is a template's new version, another template.
+    return [...values].some(
+      ([value, span]) =>
+        value.split(' ').length >= MIN_OPTIONAL_WORDS &&
+        span.first < without.last &&
+        without.first < span.last,
+    );
+  });
 }
 
 /**
@@ -260,7 +279,7 @@ export function sameShape(left: Cluster, right: Cluster): boolean {
  * value). What `mergeClusters` would then give is `current` with one more member (`addMember`), so
  * the miner need not make the merged cluster. Null when merging does more.
  */
-export function joiningVariant(current: Cluster, alignment: Alignment): number | null {
+export function joiningVariant(current: Cluster, alignment: Alignment, ordinal: number): number | null {
   const { items, leftRegions, rightRegions } = alignment;
   if (items.length !== current.items.length) return null;
   for (let at = 0; at < items.length; at += 1) if (items[at] !== current.items[at]) return null;
@@ -273,7 +292,23 @@ export function joiningVariant(current: Cluster, alignment: Alignment): number |
   const joined = current.variants.findIndex((variant) =>
     variant.values.every((value, gap) => value === null || value === rowValues[gap]),
   );
-  return joined === -1 ? null : joined;
+  if (joined === -1) return null;
+  return keepsSwitches(current.variants, joined, ordinal) ? joined : null;
+}
+
+/**
+ * Whether counting row `ordinal` in variant `joined` leaves every switch gap a switch: a row that
+ * lacks an optional passage after rows that carried it makes the passage come and go, a slot.
+ */
+export function keepsSwitches(variants: readonly Variant[], joined: number, ordinal: number): boolean {
+  const switches = (variants[0]?.values ?? []).flatMap((value, gap) => (value === null ? [] : [gap]));
+  if (switches.length === 0) return true;
+  const counted = variants.map((variant, index) =>
+    index === joined
+      ? { ...variant, first: Math.min(variant.first, ordinal), last: Math.max(variant.last, ordinal) }
+      : variant,
+  );
+  return switches.every((gap) => !isSlotGap(counted, gap));
 }
 
 /**
@@ -286,9 +321,12 @@ export function addMember(
   variantIndex: number,
   historyId: string,
   methodName: string,
+  ordinal: number,
 ): void {
   const variant = cluster.variants[variantIndex] as Variant;
   variant.count += 1;
+  variant.first = Math.min(variant.first, ordinal);
+  variant.last = Math.max(variant.last, ordinal);
   if (variant.examples.length < MAX_EXAMPLES) variant.examples = [...variant.examples, historyId];
   const names = variant.methodNames;
   if (names.length < MAX_METHOD_NAMES && !names.includes(methodName))
@@ -300,10 +338,25 @@ function withMethodNames(known: readonly string[], more: readonly string[]): str
   return [...new Set([...known, ...more])].slice(0, MAX_METHOD_NAMES);
 }
 
-export function rowCluster(tokens: readonly string[], historyId: string, methodName: string): Cluster {
+/** A cluster of one row, the `ordinal`-th the miner learns. */
+export function rowCluster(
+  tokens: readonly string[],
+  historyId: string,
+  methodName: string,
+  ordinal: number,
+): Cluster {
   return {
     items: [...tokens],
-    variants: [{ values: [], count: 1, examples: [historyId], methodNames: [methodName] }],
+    variants: [
+      {
+        values: [],
+        count: 1,
+        first: ordinal,
+        last: ordinal,
+        examples: [historyId],
+        methodNames: [methodName],
+      },
+    ],
   };
 }
 

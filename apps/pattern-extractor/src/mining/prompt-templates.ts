@@ -30,6 +30,7 @@ import {
   bestPlacement,
   type Cluster,
   joiningVariant,
+  keepsSwitches,
   MAX_EXAMPLES,
   MAX_METHOD_NAMES,
   MAX_SWITCH_VALUES,
@@ -129,6 +130,8 @@ interface ShapeKeepingRow {
 
 export interface PromptMinerState {
   readonly version: string;
+  /** Rows learnt so far: the next row's ordinal. */
+  readonly rows: number;
   readonly partitions: Partition[];
 }
 
@@ -188,6 +191,8 @@ export function rowTokens(row: Pick<PromptRow, 'method_name' | 'prompt_text'>): 
  */
 export class PromptTemplateMiner {
   private partitions: Partition[] = [];
+  /** Rows learnt so far: each row's ordinal, for the spans of its variant (`Variant.first`, `last`). */
+  private rows = 0;
   private readonly byKey = new Map<string, Partition>();
   private readonly shapes = new Map<Partition, PartitionShape>();
   /** `keyedHomes()` since the miner last learned, or null until it is asked for again. */
@@ -296,12 +301,21 @@ export class PromptTemplateMiner {
     tokensKey = tokens.join(' '),
   ): ShapeKeepingRow | null {
     this.homes = null;
+    const ordinal = this.rows;
+    this.rows += 1;
     const shape = this.shapeOf(partition);
     let remembered = shape.placements.get(tokensKey);
-    if (remembered !== undefined && remembered.placement !== null && remembered.joined !== null) {
+    const placed = remembered?.placement ?? null;
+    const cluster = placed === null ? undefined : (partition.clusters[placed.clusterIndex] as Cluster);
+    if (
+      remembered !== undefined &&
+      remembered.placement !== null &&
+      remembered.joined !== null &&
+      cluster !== undefined &&
+      keepsSwitches(cluster.variants, remembered.joined, ordinal)
+    ) {
       // Seen at this version and it reshaped nothing: merging it again would only count it.
-      const cluster = partition.clusters[remembered.placement.clusterIndex] as Cluster;
-      addMember(cluster, remembered.joined, row.history_id, row.method_name ?? '');
+      addMember(cluster, remembered.joined, row.history_id, row.method_name ?? '', ordinal);
       if (this.reachedPlacementCount(partition, shape, remembered.placement.clusterIndex)) return null;
       return {
         shape,
@@ -311,7 +325,7 @@ export class PromptTemplateMiner {
         variant: remembered.joined,
       };
     }
-    const incoming = rowCluster(tokens, row.history_id, row.method_name ?? '');
+    const incoming = rowCluster(tokens, row.history_id, row.method_name ?? '', ordinal);
     if (remembered === undefined) {
       remembered = { placement: bestPlacement(partition.clusters, incoming.items), joined: null };
       if (shape.placements.size >= MAX_REMEMBERED_PLACEMENTS) shape.placements.clear();
@@ -327,9 +341,9 @@ export class PromptTemplateMiner {
     // A merge that only counts the row, or otherwise keeps the shape, keeps the cluster the object
     // it was, so what is remembered of its shape (`switchValues`, the numbering of its constants)
     // stays with it.
-    const joined = joiningVariant(current, placement.alignment);
+    const joined = joiningVariant(current, placement.alignment, ordinal);
     if (joined !== null) {
-      addMember(current, joined, row.history_id, row.method_name ?? '');
+      addMember(current, joined, row.history_id, row.method_name ?? '', ordinal);
       remembered.joined = joined;
     } else {
       const merged = mergeClusters(current, incoming, placement.alignment);
@@ -383,7 +397,8 @@ export class PromptTemplateMiner {
     tokens: readonly string[],
     partition = this.byKey.get(partitionKey(row)),
   ): FoundTemplate {
-    const incoming = rowCluster(tokens, row.history_id, row.method_name ?? '');
+    // As if it were the next row learnt.
+    const incoming = rowCluster(tokens, row.history_id, row.method_name ?? '', this.rows);
     const clusters = partition?.clusters ?? [];
     const placement = bestPlacement(clusters, incoming.items);
     if (placement === null) return { items: tokens, values: [] };
@@ -427,7 +442,7 @@ export class PromptTemplateMiner {
   }
 
   exportState(): PromptMinerState {
-    return structuredClone({ version: ALGORITHM_VERSION, partitions: this.partitions });
+    return structuredClone({ version: ALGORITHM_VERSION, rows: this.rows, partitions: this.partitions });
   }
 
   importState(state: PromptMinerState): void {
@@ -437,6 +452,7 @@ export class PromptTemplateMiner {
       );
     }
     this.partitions = structuredClone(state.partitions);
+    this.rows = state.rows;
     this.byKey.clear();
     this.shapes.clear();
     this.homes = null;
