@@ -126,8 +126,9 @@ export const MIN_OPTIONAL_WORDS = 4;
  * variables only (where one row has a variable, its method name or a number, the words other rows
  * have there vary with them: "a middleware named <*>" and "named timed"), or, among the variants
  * that agree on every other gap, it takes more than MAX_SWITCH_VALUES values or some rows leave it
- * empty while others fill it with MIN_OPTIONAL_WORDS words or more, an optional passage ("Use a
- * multi-stage build." in some rows only). One word more or less, or one word for another, is a
+ * empty while others fill it with MIN_OPTIONAL_WORDS words or more, in turn: an optional passage
+ * ("Use a multi-stage build." in some rows only; rows that lack it up to some row and carry it from
+ * there on are a template's new version). One word more or less, or one word for another, is a
  * constant difference: another template. Counting among agreeing variants keeps three templates
  * apart that share a cluster ("Write a concise commit message for …", "… a detailed …", "Write a
  * commit message following …"), while "use Python", "use Go", "use Rust" in one scaffold is a slot;
