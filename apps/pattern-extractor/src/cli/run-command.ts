@@ -4,7 +4,7 @@ import { rename } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { DataSource } from 'typeorm';
 import { ExtractionError, runExtraction, type RunSummary } from '../job/extraction-job';
-import type { Assignment, PatternKind } from '../job/pattern-miners';
+import { type Assignment, movedTo, type PatternKind } from '../job/pattern-miners';
 import type { RunOptions } from '../job/run-options';
 import { UsageError } from './arguments';
 import { type Output, summaryFields } from './output';
@@ -106,14 +106,6 @@ type Moves = Record<PatternKind, Map<string, string>>;
  * memory stays flat and a crash leaves the file as the run wrote it.
  */
 async function rehomeAssignments(filePath: string, moves: Moves): Promise<void> {
-  const home = (map: ReadonlyMap<string, string>, fingerprint: string): string => {
-    let current = fingerprint;
-    // A chain (a template that generalised twice) is followed to its end; no chain is longer than the map.
-    for (let step = 0; step < map.size && map.has(current); step += 1) {
-      current = map.get(current) as string;
-    }
-    return current;
-  };
   const rewritten = `${filePath}.rehoming`;
   const out = createWriteStream(rewritten);
   await once(out, 'open');
@@ -122,9 +114,9 @@ async function rehomeAssignments(filePath: string, moves: Moves): Promise<void> 
     const assignment = JSON.parse(line) as Assignment;
     const rehomed = {
       ...assignment,
-      prompt_template: home(moves.high_quality_prompt, assignment.prompt_template),
+      prompt_template: movedTo(moves.high_quality_prompt, assignment.prompt_template),
       error_signature:
-        assignment.error_signature === null ? null : home(moves.common_error, assignment.error_signature),
+        assignment.error_signature === null ? null : movedTo(moves.common_error, assignment.error_signature),
     };
     if (!out.write(`${JSON.stringify(rehomed)}\n`)) await once(out, 'drain');
   }

@@ -243,40 +243,14 @@ export class PatternMiners {
         code_fingerprint: code?.fingerprint ?? null,
       });
     });
-    const errorMoves = resolvedMoves(this.errors.takeMoves());
-    if (errorMoves.length === 0) {
-      return {
-        promptTemplates: [...templates.keys()],
-        assignments,
-        tallies,
-        details: [...details.values()],
-        errorMoves,
-      };
-    }
-    const home = new Map(errorMoves.map(({ from, to }) => [from, to]));
-    const rehome = (fingerprint: string) => home.get(fingerprint) ?? fingerprint;
-    const counted = new Set<string>();
-    return {
+    const mined: MinedBatch = {
       promptTemplates: [...templates.keys()],
-      assignments: assignments.map((assignment) =>
-        assignment.error_signature === null
-          ? assignment
-          : { ...assignment, error_signature: rehome(assignment.error_signature) },
-      ),
-      // A row whose two failures' families joined counts once under the family.
-      tallies: tallies.flatMap((tally) => {
-        if (tally.patternType !== 'common_error') return [tally];
-        const fingerprint = rehome(tally.fingerprint);
-        const key = `${tally.ordinal}\u0000${fingerprint}`;
-        if (counted.has(key)) return [];
-        counted.add(key);
-        return [{ ...tally, fingerprint }];
-      }),
-      details: [...details.values()].filter(
-        (entry) => entry.patternType !== 'common_error' || !home.has(entry.fingerprint),
-      ),
-      errorMoves,
+      assignments,
+      tallies,
+      details: [...details.values()],
+      errorMoves: resolvedMoves(this.errors.takeMoves()),
     };
+    return mined.errorMoves.length === 0 ? mined : refiledErrors(mined);
   }
 
   /**
@@ -290,15 +264,49 @@ export class PatternMiners {
   }
 }
 
+/**
+ * Where `fingerprint` ended after `moves` (old fingerprint → the one its rows moved to): a chain, a
+ * pattern that moved twice, is followed to its end; no chain is longer than the map.
+ */
+export function movedTo(moves: ReadonlyMap<string, string>, fingerprint: string): string {
+  let current = fingerprint;
+  for (let step = 0; step < moves.size && moves.has(current); step += 1) {
+    current = moves.get(current) as string;
+  }
+  return current;
+}
+
 /** Moves with each `to` followed to the signature it ended in (a family absorbed later in the list). */
 function resolvedMoves(moves: readonly SignatureMove[]): SignatureMove[] {
   const next = new Map(moves.map(({ from, to }) => [from, to]));
-  return moves.map(({ from, to }) => {
-    let end = to;
-    // No chain is longer than the list.
-    for (let step = 0; step < moves.length && next.has(end); step += 1) end = next.get(end) as string;
-    return { from, to: end };
-  });
+  return moves.map(({ from, to }) => ({ from, to: movedTo(next, to) }));
+}
+
+/** A batch whose error signatures ceased (`MinedBatch.errorMoves`), its rows filed where they went. */
+function refiledErrors(mined: MinedBatch): MinedBatch {
+  const home = new Map(mined.errorMoves.map(({ from, to }) => [from, to]));
+  const rehome = (fingerprint: string) => home.get(fingerprint) ?? fingerprint;
+  const counted = new Set<string>();
+  return {
+    ...mined,
+    assignments: mined.assignments.map((assignment) =>
+      assignment.error_signature === null
+        ? assignment
+        : { ...assignment, error_signature: rehome(assignment.error_signature) },
+    ),
+    // A row whose two failures' families joined counts once under the family.
+    tallies: mined.tallies.flatMap((tally) => {
+      if (tally.patternType !== 'common_error') return [tally];
+      const fingerprint = rehome(tally.fingerprint);
+      const key = `${tally.ordinal}\u0000${fingerprint}`;
+      if (counted.has(key)) return [];
+      counted.add(key);
+      return [{ ...tally, fingerprint }];
+    }),
+    details: mined.details.filter(
+      (entry) => entry.patternType !== 'common_error' || !home.has(entry.fingerprint),
+    ),
+  };
 }
 
 function promptDetails(template: PromptTemplate | undefined): Record<string, unknown> {

@@ -139,6 +139,8 @@ interface NumberedConstants {
   readonly contentAt: Uint8Array;
   /** How many of the side's constants are content. */
   readonly contentCount: number;
+  /** `makesScaffold` of the side. */
+  readonly scaffold: boolean;
   readonly hasGap: boolean;
 }
 
@@ -165,12 +167,14 @@ function numberedConstants(items: readonly Item[]): NumberedConstants {
       leftAt.push(index);
       leftIds.push(id);
     });
+    const contentCount = contentAt.reduce((sum, flag) => sum + flag, 0);
     numbered = {
       ids,
       leftAt,
       leftIds,
       contentAt,
-      contentCount: contentAt.reduce((sum, flag) => sum + flag, 0),
+      contentCount,
+      scaffold: makesScaffold(items, contentCount),
       hasGap: leftAt.length < items.length,
     };
     numberedOf.set(items, numbered);
@@ -345,6 +349,8 @@ function contentFlags(items: readonly Item[]): Uint8Array {
 interface SideCounts {
   readonly constants: number;
   readonly content: number;
+  /** `makesScaffold` of the side. */
+  readonly scaffold: boolean;
 }
 
 const sideCountsOf = new WeakMap<readonly Item[], SideCounts>();
@@ -353,7 +359,8 @@ function sideCounts(items: readonly Item[]): SideCounts {
   let counts = sideCountsOf.get(items);
   if (counts === undefined) {
     const constants = items.reduce((count, item) => (item === null ? count : count + 1), 0);
-    counts = { constants, content: contentFlags(items).reduce((sum, flag) => sum + flag, 0) };
+    const content = contentFlags(items).reduce((sum, flag) => sum + flag, 0);
+    counts = { constants, content, scaffold: makesScaffold(items, content) };
     sideCountsOf.set(items, counts);
   }
   return counts;
@@ -514,8 +521,8 @@ export function overlap(left: readonly Item[], right: readonly Item[]): Overlap 
     matchedContent,
     leftContent: numbered.contentCount,
     rightContent: rightSide.content,
-    leftScaffold: makesScaffold(left, numbered.contentCount),
-    rightScaffold: makesScaffold(right, rightSide.content),
+    leftScaffold: numbered.scaffold,
+    rightScaffold: rightSide.scaffold,
     leftIsTemplate: numbered.hasGap,
     rightIsTemplate,
     leftCovers:

@@ -306,23 +306,24 @@ export class PromptTemplateMiner {
     const shape = this.shapeOf(partition);
     let remembered = shape.placements.get(tokensKey);
     const placed = remembered?.placement ?? null;
-    const cluster = placed === null ? undefined : (partition.clusters[placed.clusterIndex] as Cluster);
+    const rejoined = remembered?.joined ?? null;
+    const cluster = placed === null ? null : (partition.clusters[placed.clusterIndex] as Cluster);
+    // Seen at this version and it reshaped nothing: merging it again would only count it (unless
+    // this row makes an optional passage come and go).
     if (
-      remembered !== undefined &&
-      remembered.placement !== null &&
-      remembered.joined !== null &&
-      cluster !== undefined &&
-      keepsSwitches(cluster.variants, remembered.joined, ordinal)
+      placed !== null &&
+      rejoined !== null &&
+      cluster !== null &&
+      keepsSwitches(cluster.variants, rejoined, ordinal)
     ) {
-      // Seen at this version and it reshaped nothing: merging it again would only count it.
-      addMember(cluster, remembered.joined, row.history_id, row.method_name ?? '', ordinal);
-      if (this.reachedPlacementCount(partition, shape, remembered.placement.clusterIndex)) return null;
+      addMember(cluster, rejoined, row.history_id, row.method_name ?? '', ordinal);
+      if (this.reachedPlacementCount(partition, shape, placed.clusterIndex)) return null;
       return {
         shape,
         version: shape.version,
-        alignment: remembered.placement.alignment,
+        alignment: placed.alignment,
         merged: cluster,
-        variant: remembered.joined,
+        variant: rejoined,
       };
     }
     const incoming = rowCluster(tokens, row.history_id, row.method_name ?? '', ordinal);
@@ -366,7 +367,6 @@ export class PromptTemplateMiner {
     };
   }
 
-  /** The template a row finds among those learned so far: its own text when none fits. */
   /**
    * Whether `variant` is a single row written out (every gap of its cluster holds its own value: a
    * row that a cluster of chance words took in, "<*> Timezone is the tenant timezone. <*>") that
@@ -392,6 +392,7 @@ export class PromptTemplateMiner {
     return superseded;
   }
 
+  /** The template a row finds among those learned so far: its own text when none fits. */
   private matchTokens(
     row: PromptRow,
     tokens: readonly string[],
